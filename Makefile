@@ -1,0 +1,34 @@
+# The front door: `make demo` runs one rebuild on a demo plant, `make test` runs lint, types and the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install system-packages test lint mypy pytest demo bench clean
+
+system-packages:
+	@scripts/install-system-packages
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: system-packages $(BIN)/.installed
+
+lint: install
+	$(BIN)/ruff check .
+
+mypy: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint mypy pytest
+
+demo: install
+	$(BIN)/python demo/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache demo/out

@@ -1,0 +1,292 @@
+"""Staging, validation, atomic swap, the previous generation and rollback for one target directory.
+
+The live files only ever change to a set that passed its validator. Staging and the previous generation live in
+hidden subdirectories of the target directory, so they share its filesystem (rename is atomic) and the one
+``ReadWritePaths=`` of the unit covers them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fcntl
+import grp
+import os
+import shutil
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from provha_daemon.artifact import MODE_SECRET, Artifact
+from provha_daemon.errors import ApplyError
+
+STAGING = ".provha-staging"
+PREVIOUS = ".provha-previous"
+LOCK = ".provha-lock"
+MANIFEST = ".manifest"
+TMP_PREFIX = ".provha-tmp."
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a swap would do: files to write (new or changed bytes), files to remove, files already right."""
+
+    write: tuple[Artifact, ...]
+    remove: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the live set differs from the rendered one."""
+        return bool(self.write or self.remove)
+
+    def paths(self) -> list[str]:
+        """Every path the swap touches."""
+        return sorted([a.path for a in self.write] + list(self.remove))
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """Who new files belong to when there is no live file to copy from."""
+
+    uid: int
+    gid: int
+
+    @classmethod
+    def for_group(cls, group: str | None) -> Ownership:
+        """This process's user, and ``group`` when it exists on this host (else this process's group)."""
+        gid = os.getegid()
+        if group:
+            with contextlib.suppress(KeyError):
+                gid = grp.getgrnam(group).gr_gid
+        return cls(os.geteuid(), gid)
+
+
+@dataclass(slots=True)
+class SwapResult:
+    """What a swap did, for the summary and for a rollback."""
+
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class Target:
+    """One directory of generated files, e.g. ``/etc/dhcp-nmsprime``.
+
+    ``managed`` lists glob patterns (relative) of the files this target owns beyond the rendered ones, so a file
+    of a deleted gateway is removed; anything else in the directory is left alone.
+    """
+
+    def __init__(self, directory: Path, managed: Iterable[str], ownership: Ownership) -> None:
+        self.directory = directory
+        self.managed = tuple(managed)
+        self.ownership = ownership
+
+    @property
+    def staging(self) -> Path:
+        """Where the candidate set is written and validated."""
+        return self.directory / STAGING
+
+    @property
+    def previous(self) -> Path:
+        """The last set that was live before the most recent swap."""
+        return self.directory / PREVIOUS
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclusive lock of the target, so two writers (a --once run and the service) never interleave."""
+        self.ensure_directory()
+        fd = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ApplyError(f"{self.directory} is being written by another provha-daemon") from None
+            yield
+        finally:
+            os.close(fd)
+
+    def ensure_directory(self) -> None:
+        """Create the target directory (setgid, group-readable like NMS Prime's) when it does not exist yet."""
+        if not self.directory.is_dir():
+            self.directory.mkdir(parents=True, mode=0o750)
+            os.chmod(self.directory, 0o2750)  # noqa: S103 -- setgid, no world bits
+            with contextlib.suppress(PermissionError):
+                os.chown(self.directory, self.ownership.uid, self.ownership.gid)
+
+    def live_paths(self) -> set[str]:
+        """The managed files that exist now."""
+        found: set[str] = set()
+        for pattern in self.managed:
+            for path in self.directory.glob(pattern):
+                if path.is_file() and not path.name.startswith("."):
+                    found.add(path.relative_to(self.directory).as_posix())
+        return found
+
+    def plan(self, artifacts: Iterable[Artifact]) -> Plan:
+        """Compare the rendered set with the live files, byte for byte."""
+        write, unchanged = [], []
+        wanted = {}
+        for artifact in artifacts:
+            wanted[artifact.path] = artifact
+            if _read(self.directory / artifact.path) == artifact.data:
+                unchanged.append(artifact.path)
+            else:
+                write.append(artifact)
+        remove = sorted(self.live_paths() - set(wanted))
+        return Plan(tuple(write), tuple(remove), tuple(unchanged))
+
+    def stage(self, artifacts: Iterable[Artifact], staging: Path | None = None) -> Path:
+        """Write the whole set into a fresh staging directory, include paths pointing there; returns it."""
+        staging = staging or self.staging
+        _remove_tree(staging)
+        staging.mkdir(mode=0o700, parents=True)
+        for artifact in artifacts:
+            path = staging / artifact.path
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.write_bytes(rewrite_includes(artifact.data, self.directory, staging))
+        return staging
+
+    def _snapshot_previous(self) -> None:
+        """Keep the current live set as the previous generation (hard links: no copy, no extra disk)."""
+        fresh = self.directory / (PREVIOUS + ".new")
+        _remove_tree(fresh)
+        fresh.mkdir(mode=0o700)
+        paths = sorted(self.live_paths())
+        for rel in paths:
+            target = fresh / rel
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.link(self.directory / rel, target)
+        (fresh / MANIFEST).write_text("".join(f"{p}\n" for p in paths))
+        _remove_tree(self.previous)
+        os.rename(fresh, self.previous)
+
+    def swap(self, plan: Plan) -> SwapResult:
+        """Make the planned set live: each file atomically, the previous generation kept first."""
+        result = SwapResult()
+        if not plan.changed:
+            return result
+        try:
+            self._snapshot_previous()
+            dirs: set[Path] = set()
+            for artifact in plan.write:
+                path = self.directory / artifact.path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._write_atomic(path, artifact)
+                dirs.add(path.parent)
+                result.written.append(artifact.path)
+            for rel in plan.remove:
+                path = self.directory / rel
+                path.unlink(missing_ok=True)
+                dirs.add(path.parent)
+                result.removed.append(rel)
+            for directory in dirs:
+                _fsync_dir(directory)
+        except OSError as exc:
+            raise ApplyError(f"swapping {self.directory}: {exc}") from exc
+        return result
+
+    def _write_atomic(self, path: Path, artifact: Artifact) -> None:
+        uid, gid, mode = self.ownership.uid, self.ownership.gid, artifact.mode
+        with contextlib.suppress(FileNotFoundError):
+            st = path.stat()
+            uid, gid, mode = st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)
+            if artifact.mode == MODE_SECRET:
+                mode &= MODE_SECRET  # a secret file never keeps world or write-for-group bits
+        tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, uid, gid)
+            os.fchmod(fd, mode)
+            view = memoryview(artifact.data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+
+    def restore_previous(self) -> SwapResult:
+        """Put the previous generation back in place (after a failed restart)."""
+        manifest = self.previous / MANIFEST
+        try:
+            keep = [line for line in manifest.read_text().splitlines() if line]
+        except OSError as exc:
+            raise ApplyError(f"no previous generation to restore in {self.previous}: {exc}") from exc
+        result = SwapResult()
+        try:
+            dirs: set[Path] = set()
+            for rel in keep:
+                live = self.directory / rel
+                live.parent.mkdir(parents=True, exist_ok=True)
+                tmp = live.with_name(f"{TMP_PREFIX}{live.name}")
+                tmp.unlink(missing_ok=True)
+                os.link(self.previous / rel, tmp)
+                os.replace(tmp, live)
+                dirs.add(live.parent)
+                result.written.append(rel)
+            for rel in sorted(self.live_paths() - set(keep)):
+                (self.directory / rel).unlink()
+                dirs.add((self.directory / rel).parent)
+                result.removed.append(rel)
+            for directory in dirs:
+                _fsync_dir(directory)
+        except OSError as exc:
+            raise ApplyError(f"restoring {self.directory}: {exc}") from exc
+        return result
+
+    def diff(self, artifacts: Iterable[Artifact]) -> str:
+        """A unified diff from the live files to the rendered set (secret files' lines are not shown)."""
+        chunks: list[str] = []
+        wanted = {a.path: a for a in artifacts}
+        for rel in sorted(set(wanted) | self.live_paths()):
+            old = _read(self.directory / rel)
+            new = wanted[rel].data if rel in wanted else None
+            if old == new:
+                continue
+            if rel in wanted and wanted[rel].mode == MODE_SECRET:
+                chunks.append(f"--- {rel}\n+++ {rel}\n(holds a secret: {_size(old)} -> {_size(new)} bytes)\n")
+                continue
+            chunks.extend(difflib.unified_diff(
+                _lines(old), _lines(new),
+                fromfile=f"live/{rel}" if old is not None else "/dev/null",
+                tofile=f"new/{rel}" if new is not None else "/dev/null",
+            ))
+        return "".join(chunks)
+
+
+def rewrite_includes(data: bytes, live: Path, staging: Path) -> bytes:
+    """Point ``include "<live>/…"`` statements at the staging copy; nothing else differs from the live bytes."""
+    return data.replace(f'include "{live}/'.encode(), f'include "{staging}/'.encode())
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _lines(data: bytes | None) -> list[str]:
+    return [] if data is None else data.decode("utf-8", "replace").splitlines(keepends=True)
+
+
+def _size(data: bytes | None) -> int:
+    return 0 if data is None else len(data)
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,98 @@
+"""The command line: argument parsing, logging setup, and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import structlog
+
+from provha_daemon import __version__
+from provha_daemon.config import load_config
+from provha_daemon.errors import (
+    ConfigError,
+    DatabaseError,
+    ProvhaError,
+    RestartError,
+    RoleError,
+    SchemaError,
+    ValidationError,
+)
+from provha_daemon.log import configure
+from provha_daemon.rebuild import Rebuilder
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_CONFIG = 2
+EXIT_DATABASE = 3
+EXIT_SKIPPED = 4
+EXIT_VALIDATION = 5
+EXIT_RESTART = 6
+
+log = structlog.get_logger("provha_daemon.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="provha-daemon",
+        description="Rebuilds an NMS Prime ProvHA slave's DHCP configuration from its read-only database replica.",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="TOML configuration (default /etc/provha-daemon/provha-daemon.toml)"
+    )
+    parser.add_argument("--once", action="store_true", help="run one full rebuild, then exit")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="render and validate into a temporary directory, print a diff, change nothing")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug events")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of a typed error."""
+    if isinstance(exc, ConfigError | RoleError | SchemaError):
+        return EXIT_CONFIG
+    if isinstance(exc, DatabaseError):
+        return EXIT_DATABASE
+    if isinstance(exc, ValidationError):
+        return EXIT_VALIDATION
+    if isinstance(exc, RestartError):
+        return EXIT_RESTART
+    return EXIT_INTERNAL
+
+
+async def _once(rebuilder: Rebuilder, dry_run: bool) -> int:
+    started = time.perf_counter()
+    result = await rebuilder.rebuild(dry_run=dry_run)
+    result.durations["total"] = time.perf_counter() - started
+    log.info("rebuild.done", dry_run=dry_run, **result.summary())
+    if dry_run and result.diff is not None:
+        sys.stdout.write(result.diff or "# no differences: the live files are what the database says\n")
+        sys.stdout.flush()
+    return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``provha-daemon`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    # With --dry-run stdout carries the diff, so the log goes to stderr.
+    configure(verbose=args.verbose, stream=sys.stderr if args.dry_run else sys.stdout)
+    if not (args.once or args.dry_run):
+        log.error("cli.usage", error="the service loop is not available yet: run with --once or --dry-run")
+        return EXIT_CONFIG
+    try:
+        config = load_config(args.config)
+        return asyncio.run(_once(Rebuilder(config), args.dry_run))
+    except ValidationError as exc:
+        log.error("rebuild.rejected", error=str(exc), dhcpd=exc.output, exit_code=EXIT_VALIDATION)
+        return EXIT_VALIDATION
+    except ProvhaError as exc:
+        code = exit_code(exc)
+        log.error("rebuild.failed", error=str(exc), error_type=type(exc).__name__, exit_code=code)
+        return code
+    except KeyboardInterrupt:
+        return 130

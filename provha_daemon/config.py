@@ -1,0 +1,392 @@
+"""The frozen configuration: one TOML file, with NMS Prime's own env files as fallback.
+
+Loaded and validated once at start (and again on SIGHUP); every bad value raises ``ConfigError`` naming its key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from provha_daemon.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("/etc/provha-daemon/provha-daemon.toml")
+DEFAULT_ENV_DIR = Path("/etc/nmsprime/env")
+
+Role = Literal["master", "slave"]
+T = TypeVar("T")
+
+
+class Secret:
+    """A string that never shows itself in reprs, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself, for the one place that must hand it on."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    """Where and how to read NMS Prime's database (never written)."""
+
+    hosts: tuple[str, ...] = ("127.0.0.1",)
+    port: int = 3306
+    name: str = "nmsprime"
+    user: str = "nmsprime"
+    password: Secret = field(default_factory=lambda: Secret(""))
+    unix_socket: str | None = None
+    prefer_local: bool = True
+    connect_timeout: float = 5.0
+    query_timeout: float = 30.0
+    require_synced: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DhcpConfig:
+    """The slave's ISC dhcpd output and how dhcpd is checked and restarted."""
+
+    dir: Path = Path("/etc/dhcp-nmsprime")
+    dhcpd: str = "/usr/sbin/dhcpd"
+    restart_command: tuple[str, ...] = ("systemctl", "restart", "dhcpd")
+    check_command: tuple[str, ...] = ("systemctl", "is-active", "dhcpd")
+    check_delay: float = 1.0
+    validate_timeout: float = 60.0
+    restart_timeout: float = 90.0
+    file_group: str | None = "dhcpd"
+    server_fqdn: str | None = None
+    time_offset: int | None = None
+    failover_port: int = 647
+    peer_port: int = 647
+    omapi_port: int = 7911
+    omapi_key_name: str = "slave_omapi_key"
+    omapi_secret: Secret | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the daemon is told, validated; built only by ``load_config``."""
+
+    role: Role | None = None
+    role_source: str = "database"
+    own_ip: str | None = None
+    peer_ip: str | None = None
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    dhcp: DhcpConfig = field(default_factory=DhcpConfig)
+    source: Path | None = None
+
+
+def parse_env_file(path: Path) -> dict[str, str]:
+    """Read a dotenv file as Laravel does for the plain cases: KEY=VALUE, optional quotes, # comments."""
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return values
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+class _Section:
+    """Typed access to one TOML table that remembers which keys were consumed."""
+
+    def __init__(self, name: str, data: Mapping[str, Any]) -> None:
+        self.name = name
+        self.data = data
+        self.used: set[str] = set()
+
+    def key(self, key: str) -> str:
+        return f"{self.name}.{key}" if self.name else key
+
+    def get(self, key: str, kind: type[T], default: T) -> T:
+        self.used.add(key)
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{self.key(key)}: expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    def opt(self, key: str, kind: type[T]) -> T | None:
+        self.used.add(key)
+        if key not in self.data:
+            return None
+        return self.get(key, kind, None)
+
+    def command(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        self.used.add(key)
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{self.key(key)}: expected a non-empty list of strings (argv, no shell)")
+        return tuple(value)
+
+    def check(self, key: str, ok: bool, why: str) -> None:
+        if not ok:
+            raise ConfigError(f"{self.key(key)}: {why}")
+
+    def reject_unknown(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise ConfigError(f"{self.key(unknown[0])}: unknown setting")
+
+
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_FQDN = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+_KEY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+def _ipv4(section: _Section, key: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(ipaddress.IPv4Address(value))
+    except ValueError:
+        raise ConfigError(f"{section.key(key)}: not an IPv4 address: {value!r}") from None
+
+
+def _positive(section: _Section, key: str, value: T, minimum: float = 0.0) -> T:
+    section.check(key, isinstance(value, int | float) and value > minimum, f"must be greater than {minimum}")
+    return value
+
+
+def _port(section: _Section, key: str, value: int) -> int:
+    section.check(key, 0 < value < 65536, "must be a TCP port (1-65535)")
+    return value
+
+
+def _read_secret_file(section: _Section, key: str, path: str) -> Secret:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{section.key(key)}: cannot read {path}: {exc.strerror}") from exc
+    return Secret(text.strip("\r\n"))
+
+
+def _split_hosts(value: str) -> tuple[str, ...]:
+    return tuple(h.strip() for h in value.split(",") if h.strip())
+
+
+def _database(sec: _Section, env: Mapping[str, str]) -> DatabaseConfig:
+    d = DatabaseConfig()
+    hosts_value = sec.data.get("hosts")
+    sec.used.add("hosts")
+    if hosts_value is None:
+        hosts = _split_hosts(env["DB_HOST"]) if env.get("DB_HOST") else d.hosts
+    elif isinstance(hosts_value, str):
+        hosts = _split_hosts(hosts_value)
+    elif isinstance(hosts_value, list) and all(isinstance(h, str) for h in hosts_value):
+        hosts = tuple(h.strip() for h in hosts_value if h.strip())
+    else:
+        raise ConfigError(f"{sec.key('hosts')}: expected a list of host names or a comma-separated string")
+    sec.check("hosts", bool(hosts), "at least one database host is needed")
+    for host in hosts:
+        sec.check("hosts", bool(_FQDN.match(host)) or _is_ip(host), f"not a host name or address: {host!r}")
+
+    env_port = env.get("DB_PORT")
+    if env_port is not None and not env_port.isdigit():
+        raise ConfigError(f"DB_PORT in global.env: not a number: {env_port!r}")
+    port = _port(sec, "port", sec.get("port", int, int(env_port) if env_port else d.port))
+    name = sec.get("name", str, env.get("DB_DATABASE") or d.name)
+    sec.check("name", bool(re.fullmatch(r"[A-Za-z0-9_$]{1,64}", name)), f"not a database name: {name!r}")
+    user = sec.get("user", str, env.get("DB_USERNAME") or d.user)
+    sec.check("user", bool(user), "must not be empty")
+
+    password = sec.opt("password", str)
+    password_file = sec.opt("password_file", str)
+    if password is not None and password_file is not None:
+        raise ConfigError(f"{sec.key('password_file')}: give either password or password_file, not both")
+    if password_file is not None:
+        secret = _read_secret_file(sec, "password_file", password_file)
+    elif password is not None:
+        secret = Secret(password)
+    else:
+        secret = Secret(env.get("DB_PASSWORD", ""))
+
+    return DatabaseConfig(
+        hosts=hosts,
+        port=port,
+        name=name,
+        user=user,
+        password=secret,
+        unix_socket=sec.opt("unix_socket", str),
+        prefer_local=sec.get("prefer_local", bool, d.prefer_local),
+        connect_timeout=_positive(sec, "connect_timeout", sec.get("connect_timeout", float, d.connect_timeout)),
+        query_timeout=_positive(sec, "query_timeout", sec.get("query_timeout", float, d.query_timeout)),
+        require_synced=sec.get("require_synced", bool, d.require_synced),
+    )
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _dhcp(sec: _Section) -> DhcpConfig:
+    d = DhcpConfig()
+    directory = Path(sec.get("dir", str, str(d.dir)))
+    sec.check("dir", directory.is_absolute(), "must be an absolute path")
+    server_fqdn = sec.opt("server_fqdn", str)
+    if server_fqdn is not None:
+        sec.check("server_fqdn", bool(_FQDN.match(server_fqdn)), f"not a host name: {server_fqdn!r}")
+    time_offset = sec.opt("time_offset", int)
+    if time_offset is not None:
+        sec.check("time_offset", -86400 < time_offset < 86400, "must be seconds east of UTC within one day")
+    key_name = sec.get("omapi_key_name", str, d.omapi_key_name)
+    sec.check("omapi_key_name", bool(_KEY_NAME.match(key_name)), f"not a key name: {key_name!r}")
+
+    omapi_value = sec.opt("omapi_secret", str)
+    omapi_file = sec.opt("omapi_secret_file", str)
+    if omapi_value is not None and omapi_file is not None:
+        raise ConfigError(f"{sec.key('omapi_secret_file')}: give either omapi_secret or omapi_secret_file")
+    omapi = (
+        _read_secret_file(sec, "omapi_secret_file", omapi_file)
+        if omapi_file is not None
+        else (Secret(omapi_value) if omapi_value is not None else None)
+    )
+    if omapi is not None:
+        sec.check("omapi_secret", bool(_BASE64.match(omapi.reveal())), "must be a base64 HMAC-MD5 secret")
+
+    group = sec.get("file_group", str, d.file_group or "")
+    return DhcpConfig(
+        dir=directory,
+        dhcpd=sec.get("dhcpd", str, d.dhcpd),
+        restart_command=sec.command("restart_command", d.restart_command),
+        check_command=sec.command("check_command", d.check_command),
+        check_delay=sec.get("check_delay", float, d.check_delay),
+        validate_timeout=_positive(sec, "validate_timeout", sec.get("validate_timeout", float, d.validate_timeout)),
+        restart_timeout=_positive(sec, "restart_timeout", sec.get("restart_timeout", float, d.restart_timeout)),
+        file_group=group or None,
+        server_fqdn=server_fqdn,
+        time_offset=time_offset,
+        failover_port=_port(sec, "failover_port", sec.get("failover_port", int, d.failover_port)),
+        peer_port=_port(sec, "peer_port", sec.get("peer_port", int, d.peer_port)),
+        omapi_port=_port(sec, "omapi_port", sec.get("omapi_port", int, d.omapi_port)),
+        omapi_key_name=key_name,
+        omapi_secret=omapi,
+    )
+
+
+def _table(top: _Section, name: str) -> _Section:
+    top.used.add(name)
+    value = top.data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a table [{name}]")
+    return _Section(name, value)
+
+
+def load_config(
+    path: Path | None = None,
+    *,
+    env_dir: Path | None = None,
+    reader: Callable[[Path], bytes] = Path.read_bytes,
+) -> Config:
+    """Load, validate and freeze the configuration.
+
+    ``path`` None means the default location, which may be absent (then NMS Prime's env files and built-in
+    defaults are all there is); an explicitly named file must exist.
+    """
+    explicit = path is not None
+    path = path or DEFAULT_CONFIG_PATH
+    data: dict[str, Any] = {}
+    try:
+        data = tomllib.loads(reader(path).decode("utf-8"))
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+    top = _Section("", data)
+    nms = _table(top, "nmsprime")
+    env_dir = Path(nms.get("env_dir", str, str(env_dir or DEFAULT_ENV_DIR)))
+    nms.reject_unknown()
+    global_env = parse_env_file(env_dir / "global.env")
+    provha_env = parse_env_file(env_dir / "provha.env")
+
+    role_value = top.opt("role", str)
+    role_source = "config"
+    if role_value is None and provha_env.get("PROVHA__OWN_STATE"):
+        role_value, role_source = provha_env["PROVHA__OWN_STATE"], f"{env_dir / 'provha.env'}"
+    if role_value is None:
+        role_source = "database"
+    elif role_value not in ("master", "slave"):
+        raise ConfigError(f"role: must be 'master' or 'slave' (from {role_source}), got {role_value!r}")
+
+    provha = _table(top, "provha")
+    own_ip = _ipv4(provha, "own_ip", provha.opt("own_ip", str))
+    peer_ip = _ipv4(provha, "peer_ip", provha.opt("peer_ip", str))
+    provha.reject_unknown()
+
+    database_sec = _table(top, "database")
+    database = _database(database_sec, global_env)
+    database_sec.reject_unknown()
+    dhcp_sec = _table(top, "dhcp")
+    dhcp = _dhcp(dhcp_sec)
+    dhcp_sec.reject_unknown()
+    top.reject_unknown()
+
+    return Config(
+        role=role_value,  # type: ignore[arg-type]
+        role_source=role_source,
+        own_ip=own_ip,
+        peer_ip=peer_ip,
+        database=database,
+        dhcp=dhcp,
+        source=path if data or explicit else None,
+    )
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for commands we run: without systemd's notify and watchdog variables."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID")
+    }

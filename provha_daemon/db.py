@@ -1,0 +1,197 @@
+"""Reading NMS Prime's database: node order, Galera readiness, one consistent read-only snapshot.
+
+The daemon never writes: every statement here is a SELECT/SHOW or sets up the session's own read-only
+transaction. Errors of the driver and of the network are turned into ``DatabaseError`` here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiomysql
+import pymysql
+import structlog
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
+from tenacity.wait import wait_exponential_jitter
+
+from provha_daemon.config import DatabaseConfig
+from provha_daemon.errors import DatabaseError, DatabaseNotReadyError, SchemaError
+from provha_daemon.plant import Plant, load_plant
+from provha_daemon.schema import Schema, detect
+
+log = structlog.get_logger("provha_daemon.db")
+
+# Errors of one node that mean "try the next node / try again later", never a bug of ours.
+_NODE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError, pymysql.err.InternalError, OSError,
+                TimeoutError)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What one read produced: the plant and where it came from."""
+
+    plant: Plant
+    node: str
+    galera: bool
+    seconds: float
+
+
+def order_nodes(hosts: Sequence[str], local: frozenset[str], prefer_local: bool) -> list[str]:
+    """The nodes to try, this host's own replica first when ``prefer_local`` (stable otherwise)."""
+    if not prefer_local:
+        return list(hosts)
+
+    def is_local(host: str) -> bool:
+        if host == "localhost" or host in local:
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    return sorted(hosts, key=lambda h: not is_local(h))
+
+
+class Database:
+    """A read-only view of NMS Prime's database over a list of Galera nodes."""
+
+    def __init__(self, config: DatabaseConfig, local_addresses: frozenset[str] = frozenset()) -> None:
+        self.config = config
+        self.nodes = order_nodes(config.hosts, local_addresses, config.prefer_local)
+
+    async def _connect(self, host: str) -> aiomysql.Connection:
+        cfg = self.config
+        kwargs: dict[str, Any] = {
+            "user": cfg.user,
+            "password": cfg.password.reveal(),
+            "db": cfg.name,
+            "connect_timeout": cfg.connect_timeout,
+            "autocommit": True,
+            "charset": "utf8mb4",
+        }
+        if cfg.unix_socket and (host == "localhost" or len(self.nodes) == 1):
+            kwargs["unix_socket"] = cfg.unix_socket
+        else:
+            kwargs["host"], kwargs["port"] = host, cfg.port
+        # aiomysql's own connect_timeout covers the TCP handshake only; this bounds the whole login.
+        return await asyncio.wait_for(aiomysql.connect(**kwargs), cfg.connect_timeout + 1)
+
+    async def _query(self, conn: aiomysql.Connection, sql: str) -> Sequence[Sequence[Any]]:
+        async with conn.cursor() as cur:
+            await asyncio.wait_for(cur.execute(sql), self.config.query_timeout)
+            rows: Sequence[Sequence[Any]] = await cur.fetchall()
+            return rows
+
+    async def _galera_state(self, conn: aiomysql.Connection, host: str) -> bool:
+        """True if the node runs Galera; raises ``DatabaseNotReadyError`` if it is not fit to read."""
+        rows = await self._query(conn, "SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")
+        if not rows or str(rows[0][1]).upper() != "ON":
+            return False
+        status = dict(
+            (str(k).lower(), str(val))
+            for k, val in await self._query(
+                conn,
+                "SHOW GLOBAL STATUS WHERE Variable_name IN "
+                "('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_status')",
+            )
+        )
+        ready = status.get("wsrep_ready", "OFF").upper() == "ON"
+        state = status.get("wsrep_local_state_comment", "")
+        if self.config.require_synced and (not ready or state != "Synced"):
+            raise DatabaseNotReadyError(
+                f"galera node {host} is not ready: wsrep_ready={status.get('wsrep_ready')}, "
+                f"state={state or '?'}, cluster={status.get('wsrep_cluster_status', '?')}"
+            )
+        return True
+
+    async def _read_node(self, host: str) -> Snapshot:
+        started = time.perf_counter()
+        conn = await self._connect(host)
+        try:
+            galera = await self._galera_state(conn, host)
+            timeout_ms = int(self.config.query_timeout * 1000)
+            await self._query(conn, f"SET SESSION max_statement_time = {timeout_ms / 1000:.3f}")
+            await self._query(conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            schema = detect(
+                (str(t), str(c))
+                for t, c in await self._query(
+                    conn,
+                    "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
+                    "WHERE TABLE_SCHEMA = DATABASE()",
+                )
+            )
+            # One snapshot for every table of the rebuild, so modems never refer to a pool from another moment.
+            await self._query(conn, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            try:
+                plant = await load_plant(lambda sql: self._query(conn, sql), schema)
+            finally:
+                await self._query(conn, "ROLLBACK")
+            return Snapshot(plant, host, galera, time.perf_counter() - started)
+        finally:
+            conn.close()
+
+    async def read(self) -> Snapshot:
+        """Read one consistent snapshot from the first node that is reachable and ready."""
+        errors: list[str] = []
+        not_ready = False
+        for host in self.nodes:
+            try:
+                return await self._read_node(host)
+            except DatabaseNotReadyError as exc:
+                not_ready = True
+                errors.append(str(exc))
+                log.warning("db.node_not_ready", node=host, reason=str(exc))
+            except pymysql.err.ProgrammingError as exc:
+                raise SchemaError(f"query failed on {host}: {exc.args[-1]}") from exc
+            except _NODE_ERRORS as exc:
+                reason = _describe(exc)
+                if _is_not_ready(exc):
+                    not_ready = True
+                errors.append(f"{host}: {reason}")
+                log.warning("db.node_failed", node=host, reason=reason)
+        message = "; ".join(errors) or "no database node configured"
+        if not_ready:
+            raise DatabaseNotReadyError(message)
+        raise DatabaseError(message)
+
+    async def read_with_retry(self, attempts: int, max_seconds: float, max_wait: float = 2.0) -> Snapshot:
+        """``read`` retried with capped exponential backoff and jitter, bounded in tries and time."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(DatabaseError),
+            stop=stop_after_attempt(attempts) | stop_after_delay(max_seconds),
+            wait=wait_exponential_jitter(initial=0.2, max=max_wait, jitter=0.2),
+            reraise=True,
+            before_sleep=lambda state: log.warning(
+                "db.retry_scheduled",
+                retry_num=state.attempt_number,
+                wait_for=round(state.next_action.sleep, 2) if state.next_action else None,
+                caused_by=str(state.outcome.exception()) if state.outcome else None,
+            ),
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self.read()
+        raise AssertionError("unreachable: tenacity re-raises")  # pragma: no cover
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, pymysql.err.MySQLError) and exc.args:
+        return f"({exc.args[0]}) {exc.args[-1]}"
+    return str(exc) or type(exc).__name__
+
+
+def _is_not_ready(exc: BaseException) -> bool:
+    # 1047: "WSREP has not yet prepared node for application use" (a non-Primary Galera node).
+    return isinstance(exc, pymysql.err.MySQLError) and bool(exc.args) and exc.args[0] == 1047
+
+
+def schema_of(snapshot: Snapshot) -> Schema:
+    """The schema a snapshot was read with."""
+    return snapshot.plant.schema

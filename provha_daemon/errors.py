@@ -1,0 +1,55 @@
+"""The typed error tree. Modules raise these; only ``cli.main`` maps them to exit codes."""
+
+from __future__ import annotations
+
+
+class ProvhaError(Exception):
+    """Base of every error the daemon raises on purpose."""
+
+
+class ConfigError(ProvhaError):
+    """The configuration file or an NMS Prime env file holds a bad value; raised by ``config``."""
+
+
+class RoleError(ProvhaError):
+    """This host is not (or not provably) the ProvHA slave; raised by ``roles``."""
+
+
+class DatabaseError(ProvhaError):
+    """No configured database node could be read; raised by ``db``."""
+
+
+class DatabaseNotReadyError(DatabaseError):
+    """A Galera node answered but is not Synced/ready, so its data may be stale; raised by ``db``."""
+
+
+class SchemaError(ProvhaError):
+    """The database lacks a table or column the daemon cannot do without; raised by ``schema``."""
+
+
+class RenderError(ProvhaError):
+    """A template failed to render (a bug or a broken template, never bad rows); raised by ``render``."""
+
+
+class ValidationError(ProvhaError):
+    """The staged file set was rejected by its validator (``dhcpd -t``); raised by ``apply``.
+
+    ``output`` carries the validator's own message so the operator sees dhcpd's words.
+    """
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+class ApplyError(ProvhaError):
+    """Swapping files into place failed at the filesystem level; raised by ``apply``."""
+
+
+class RestartError(ProvhaError):
+    """The service restart or its health check failed; the previous generation was restored."""
+
+    def __init__(self, message: str, output: str = "", rolled_back: bool = True) -> None:
+        super().__init__(message)
+        self.output = output
+        self.rolled_back = rolled_back

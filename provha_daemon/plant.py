@@ -1,0 +1,429 @@
+"""The plant: typed, validated records of one database snapshot, and the loader that builds them.
+
+Rows that cannot be written safely are skipped and reported as ``Skipped`` (table, id, reason); rows that are
+soft-deleted, belong to a non-CMTS gateway or an IPv6 pool are simply not part of the DHCP plant.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from provha_daemon import validation as v
+from provha_daemon.schema import Schema
+
+Fetch = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
+
+POOL_TYPES = frozenset({"CM", "CPEPub", "CPEPriv", "MTA", "STB"})
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A row left out because a value failed validation."""
+
+    table: str
+    id: int | str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """A CMTS (``netgw`` with type cmts, or an old ``cmts`` row)."""
+
+    id: int
+    hostname: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """An IPv4 ``ippool`` row of a rendered gateway."""
+
+    id: int
+    gateway_id: int
+    type: str
+    network: ipaddress.IPv4Network
+    router: str
+    broadcast: str | None
+    dns: tuple[str, ...]
+    start: str
+    end: str
+    optional: str
+    active: bool
+    vendor_class: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Modem:
+    """A live modem; ``mac`` is None when the row has none (no DHCP host then)."""
+
+    id: int
+    hostname: str
+    mac: str | None
+    public: bool
+    internet_access: bool
+    configfile_id: int | None
+    contract_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Mta:
+    """A live MTA (ProvVoip)."""
+
+    id: int
+    modem_id: int | None
+    mac: str | None
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A live IPv4 endpoint behind a modem."""
+
+    id: int
+    hostname: str
+    mac: str | None
+    modem_id: int | None
+    fixed_ip: bool
+    ip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """The parts of a contract that decide a modem's network access."""
+
+    id: int
+    internet_access: bool
+    has_telephony: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProvBase:
+    """The global provisioning settings (``provbase`` row)."""
+
+    provisioning_server: str
+    domain_name: str
+    default_lease_time: int
+    max_lease_time: int
+    max_cpe: int | None
+    multiple_provisioning_systems: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProvHA:
+    """The ``provha`` row: who is master, who is slave, their DNS secrets, the rebuild interval."""
+
+    master: str
+    slaves: tuple[str, ...]
+    master_dns_password: str | None
+    slave_dns_password: str | None
+    rebuild_interval: int | None
+
+
+@dataclass(slots=True)
+class Plant:
+    """Everything one rebuild renders from, read in one snapshot."""
+
+    schema: Schema
+    provbase: ProvBase
+    provha: ProvHA | None
+    provha_raw: dict[str, Any] | None
+    mta_domain: str | None
+    gateways: list[Gateway] = field(default_factory=list)
+    pools: list[Pool] = field(default_factory=list)
+    modems: list[Modem] = field(default_factory=list)
+    mtas: list[Mta] = field(default_factory=list)
+    endpoints: list[Endpoint] = field(default_factory=list)
+    contracts: dict[int, Contract] = field(default_factory=dict)
+    configfile_ids: frozenset[int] = frozenset()
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def has_mta_table(self) -> bool:
+        """Whether the ProvVoip module's ``mta`` table exists (then mta.conf is included)."""
+        return self.schema.has_table("mta")
+
+    def counts(self) -> dict[str, int]:
+        """Row counts for the rebuild summary."""
+        return {
+            "gateways": len(self.gateways),
+            "pools": len(self.pools),
+            "modems": len(self.modems),
+            "mtas": len(self.mtas),
+            "endpoints": len(self.endpoints),
+            "skipped": len(self.skipped),
+        }
+
+
+def network_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> bool:
+    """Whether the modem's config gets ``NetworkAccess 1``, by NMS Prime's rule (MTAs keep telephony alive)."""
+    cpes = max_cpe or 2
+    access = True
+    if mta_count:
+        contract_internet = bool(contract and contract.internet_access)
+        telephony = bool(contract and contract.has_telephony)
+        if modem.internet_access or telephony or contract_internet:
+            if not modem.internet_access:
+                cpes = 0
+                access = telephony
+            cpes += mta_count
+        else:
+            access, cpes = False, 0
+    elif not modem.internet_access:
+        access = False
+    return access and cpes >= 1
+
+
+class _Rows:
+    """Collects skipped rows while records are built."""
+
+    def __init__(self, plant: Plant) -> None:
+        self.plant = plant
+
+    def skip(self, table: str, row_id: object, exc: Exception) -> None:
+        self.plant.skipped.append(Skipped(table, row_id if isinstance(row_id, int) else str(row_id), str(exc)))
+
+
+async def _fetch_provbase(fetch: Fetch, schema: Schema) -> ProvBase:
+    columns = ["provisioning_server", "domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time"]
+    columns.append(schema.column_or("provbase", "max_cpe", "NULL"))
+    columns.append(schema.column_or("provbase", "multiple_provisioning_systems", "0"))
+    rows = await fetch(
+        f"SELECT {', '.join(columns)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1"
+    )
+    if not rows:
+        raise v.InvalidValue("table provbase has no live row")
+    server, domain, default_lease, max_lease, max_cpe, multiple = rows[0]
+    return ProvBase(
+        provisioning_server=v.ipv4(server) or "",
+        domain_name=v.hostname(domain),
+        default_lease_time=int(default_lease or 86400),
+        max_lease_time=int(max_lease or 172800),
+        max_cpe=int(max_cpe) if max_cpe else None,
+        multiple_provisioning_systems=v.flag(multiple),
+    )
+
+
+async def _fetch_provha(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[ProvHA | None, dict[str, Any] | None]:
+    if not schema.has_table("provha"):
+        return None, None
+    wanted = ["id", "master", "slaves"]
+    for optional in ("master_dns_password", "slave_dns_password", "slave_config_rebuild_interval"):
+        wanted.append(schema.column_or("provha", optional, "NULL"))
+    result = await fetch(f"SELECT {', '.join(wanted)} FROM provha WHERE {schema.live('provha')} ORDER BY id LIMIT 1")
+    if not result:
+        return None, None
+    row_id, master, slaves, master_pw, slave_pw, interval = result[0]
+    raw = {"id": row_id, "master": master, "slaves": slaves}
+    secrets: list[str | None] = []
+    for column, value in (("master_dns_password", master_pw), ("slave_dns_password", slave_pw)):
+        try:
+            secrets.append(v.base64_secret(value))
+        except v.InvalidValue as exc:
+            rows.skip("provha", row_id, v.InvalidValue(f"{column}: {exc}"))
+            secrets.append(None)
+    slave_list = tuple(s.strip() for s in str(slaves or "").replace(" ", "").split(",") if s.strip())
+    provha = ProvHA(
+        master=str(master or "").strip(),
+        slaves=slave_list,
+        master_dns_password=secrets[0],
+        slave_dns_password=secrets[1],
+        rebuild_interval=int(interval) if interval else None,
+    )
+    return provha, raw
+
+
+async def _fetch_gateways(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Gateway]:
+    table = schema.gateway_table
+    cmts_only = " AND type = 'cmts'" if table == "netgw" and schema.has("netgw", "type") else ""
+    gateways = []
+    for row_id, name in await fetch(
+        f"SELECT id, hostname FROM {table} WHERE {schema.live(table)}{cmts_only} ORDER BY id"
+    ):
+        try:
+            gateways.append(Gateway(int(row_id), v.shared_network_name(name)))
+        except v.InvalidValue as exc:
+            rows.skip(table, row_id, exc)
+    return gateways
+
+
+def _pool(row: Sequence[Any]) -> Pool:
+    (row_id, gateway_id, kind, net, netmask, router, broadcast, dns1, dns2, dns3, start, end, optional, active,
+     _version, vci) = row
+    if kind not in POOL_TYPES:
+        raise v.InvalidValue(f"unknown pool type {kind!r}")
+    subnet = v.network(net, netmask)
+    first, last = v.ipv4(start) or "", v.ipv4(end) or ""
+    if ipaddress.IPv4Address(first) not in subnet or ipaddress.IPv4Address(last) not in subnet:
+        raise v.InvalidValue(f"range {first} {last} is not inside {subnet}")
+    if ipaddress.IPv4Address(first) > ipaddress.IPv4Address(last):
+        raise v.InvalidValue(f"range start {first} is after its end {last}")
+    dns = tuple(ip for ip in (v.ipv4(d, required=False) for d in (dns1, dns2, dns3)) if ip)
+    vendor_class = None
+    if kind == "STB" and not v.is_none(vci):
+        vendor_class = v.dhcp_string(vci, max_length=64)
+    return Pool(
+        id=int(row_id),
+        gateway_id=int(gateway_id),
+        type=kind,
+        network=subnet,
+        router=v.ipv4(router) or "",
+        broadcast=v.ipv4(broadcast, required=False),
+        dns=dns,
+        start=first,
+        end=last,
+        # Verbatim by NMS Prime's design: only dhcpd -t can judge it, on the whole staged set.
+        optional=str(optional or "").strip(),
+        active=v.flag(active, default=True),
+        vendor_class=vendor_class,
+    )
+
+
+async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: set[int]) -> list[Pool]:
+    s = schema
+    columns = [
+        "id", s.pool_gateway_column, "type", "net", "netmask", "router_ip",
+        s.column_or("ippool", "broadcast_ip", "NULL"),
+        s.column_or("ippool", "dns1_ip", "NULL"), s.column_or("ippool", "dns2_ip", "NULL"),
+        s.column_or("ippool", "dns3_ip", "NULL"),
+        "ip_pool_start", "ip_pool_end",
+        s.column_or("ippool", "optional", "NULL"),
+        s.column_or("ippool", "active", "1"),
+        s.column_or("ippool", "version", "'4'"),
+        s.column_or("ippool", "vendor_class_identifier", "NULL"),
+    ]
+    pools = []
+    for row in await fetch(f"SELECT {', '.join(columns)} FROM ippool WHERE {s.live('ippool')} ORDER BY id"):
+        if str(row[14] or "4") != "4" or v.ref(row[1]) not in gateway_ids:
+            continue
+        try:
+            pools.append(_pool(row))
+        except v.InvalidValue as exc:
+            rows.skip("ippool", row[0], exc)
+    return pools
+
+
+async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Modem]:
+    access = schema.modem_access_column or "1"
+    columns = ["id", "hostname", "mac", "public", access,
+               schema.column_or("modem", "configfile_id", "NULL"), schema.column_or("modem", "contract_id", "NULL")]
+    modems = []
+    mac, hostname, flag, ref = v.mac, v.hostname, v.flag, v.ref
+    for row_id, name, raw_mac, public, internet, configfile_id, contract_id in await fetch(
+        f"SELECT {', '.join(columns)} FROM modem WHERE {schema.live('modem')} ORDER BY id"
+    ):
+        try:
+            # Old databases leave hostname empty; NMS Prime's own fallback name is cm-<id>.
+            modems.append(Modem(
+                row_id,
+                hostname(name) if name else f"cm-{row_id}",
+                mac(raw_mac),
+                flag(public),
+                flag(internet, default=True),
+                ref(configfile_id),
+                ref(contract_id),
+            ))
+        except v.InvalidValue as exc:
+            rows.skip("modem", row_id, exc)
+    return modems
+
+
+async def _fetch_mtas(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Mta]:
+    if not schema.has_table("mta"):
+        return []
+    mtas = []
+    for row_id, modem_id, raw_mac, kind in await fetch(
+        f"SELECT id, modem_id, mac, {schema.column_or('mta', 'type', 'NULL')} FROM mta "
+        f"WHERE {schema.live('mta')} ORDER BY id"
+    ):
+        try:
+            mtas.append(Mta(int(row_id), v.ref(modem_id), v.mac(raw_mac), str(kind or "sip")))
+        except v.InvalidValue as exc:
+            rows.skip("mta", row_id, exc)
+    return mtas
+
+
+async def _fetch_endpoints(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Endpoint]:
+    if not schema.has_table("endpoint"):
+        return []
+    version = " AND version = '4'" if schema.has("endpoint", "version") else ""
+    endpoints = []
+    for row_id, name, raw_mac, modem_id, fixed, ip in await fetch(
+        f"SELECT id, hostname, mac, modem_id, {schema.column_or('endpoint', 'fixed_ip', '0')}, "
+        f"{schema.column_or('endpoint', 'ip', 'NULL')} FROM endpoint WHERE {schema.live('endpoint')}{version} "
+        "ORDER BY id"
+    ):
+        try:
+            endpoints.append(Endpoint(
+                int(row_id), v.hostname(name), v.mac(raw_mac), v.ref(modem_id), v.flag(fixed),
+                v.ipv4(ip, required=False),
+            ))
+        except v.InvalidValue as exc:
+            rows.skip("endpoint", row_id, exc)
+    return endpoints
+
+
+async def _fetch_contracts(fetch: Fetch, schema: Schema) -> dict[int, Contract]:
+    if not schema.has_table("contract"):
+        return {}
+    ia = schema.column_or("contract", "internet_access", schema.column_or("contract", "network_access", "1"))
+    tel = schema.column_or("contract", "has_telephony", schema.column_or("contract", "telephony_only", "0"))
+    return {
+        int(row_id): Contract(int(row_id), v.flag(internet), v.flag(telephony))
+        for row_id, internet, telephony in await fetch(
+            f"SELECT id, {ia}, {tel} FROM contract WHERE {schema.live('contract')}"
+        )
+    }
+
+
+async def _fetch_mta_domain(fetch: Fetch, schema: Schema, rows: _Rows) -> str | None:
+    if not schema.has("provvoip", "mta_domain"):
+        return None
+    result = await fetch(f"SELECT id, mta_domain FROM provvoip WHERE {schema.live('provvoip')} ORDER BY id LIMIT 1")
+    if not result or v.is_none(result[0][1]):
+        return None
+    try:
+        return v.hostname(result[0][1])
+    except v.InvalidValue as exc:
+        rows.skip("provvoip", result[0][0], exc)
+        return None
+
+
+async def load_plant(fetch: Fetch, schema: Schema) -> Plant:
+    """Read every table the DHCP files need through ``fetch`` (one snapshot) and validate each row."""
+    provbase = await _fetch_provbase(fetch, schema)
+    plant = Plant(schema=schema, provbase=provbase, provha=None, provha_raw=None, mta_domain=None)
+    rows = _Rows(plant)
+    plant.provha, plant.provha_raw = await _fetch_provha(fetch, schema, rows)
+    plant.mta_domain = await _fetch_mta_domain(fetch, schema, rows)
+    plant.gateways = await _fetch_gateways(fetch, schema, rows)
+    plant.pools = await _fetch_pools(fetch, schema, rows, {g.id for g in plant.gateways})
+    plant.modems = await _fetch_modems(fetch, schema, rows)
+    plant.mtas = await _fetch_mtas(fetch, schema, rows)
+    plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
+    plant.contracts = await _fetch_contracts(fetch, schema)
+    _drop_duplicates(plant, rows)
+    return plant
+
+
+def _drop_duplicates(plant: Plant, rows: _Rows) -> None:
+    """dhcpd rejects two host declarations of one name; keep the oldest row and name the others."""
+    seen: set[str] = set()
+    modems = []
+    for modem in plant.modems:
+        if modem.mac is not None and modem.hostname in seen:
+            rows.skip("modem", modem.id, v.InvalidValue(f"host name {modem.hostname} already used"))
+            continue
+        if modem.mac is not None:
+            seen.add(modem.hostname)
+        modems.append(modem)
+    plant.modems = modems
+    endpoints = []
+    for endpoint in plant.endpoints:
+        if endpoint.hostname in seen:
+            rows.skip("endpoint", endpoint.id, v.InvalidValue(f"host name {endpoint.hostname} already used"))
+            continue
+        seen.add(endpoint.hostname)
+        endpoints.append(endpoint)
+    plant.endpoints = endpoints

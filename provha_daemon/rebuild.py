@@ -1,0 +1,212 @@
+"""One rebuild: snapshot read → role → render → stage → ``dhcpd -t`` → swap → restart (→ rollback).
+
+``rebuild()`` returns a ``RebuildResult`` or raises the typed error that says why the live files were left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from provha_daemon.apply import Ownership, Plan, Target
+from provha_daemon.config import Config
+from provha_daemon.db import Database, Snapshot
+from provha_daemon.errors import RestartError, ValidationError
+from provha_daemon.plant import Plant, Skipped
+from provha_daemon.render.dhcp import DhcpSettings, render_dhcp
+from provha_daemon.roles import Pair, local_addresses, resolve_pair
+from provha_daemon.services import CommandResult, run
+
+log = structlog.get_logger("provha_daemon.rebuild")
+
+DHCP_MANAGED = ("*.conf", "cmts_gws/*.conf")
+_OMAPI_KEY = re.compile(
+    rb'key\s+"?(?P<name>[A-Za-z0-9_.-]+)"?\s*\{[^}]*?secret\s+"?(?P<secret>[A-Za-z0-9+/]+={0,2})"?\s*;', re.S
+)
+
+
+@dataclass(slots=True)
+class RebuildResult:
+    """What one rebuild did; ``summary()`` is the canonical log line's fields."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    restarted: bool = False
+    restart_seconds: float | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+    node: str = ""
+    diff: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether any live file changed."""
+        return bool(self.written or self.removed)
+
+    def summary(self) -> dict[str, Any]:
+        """Fields of the one summary event per rebuild."""
+        return {
+            **self.counts,
+            "files_changed": len(self.written) + len(self.removed),
+            "changed": sorted(self.written + self.removed),
+            "restarted": self.restarted,
+            "node": self.node,
+            **{f"{k}_ms": round(v * 1000, 1) for k, v in self.durations.items()},
+        }
+
+
+def existing_omapi_key(failover_conf: Path) -> tuple[str, str] | None:
+    """The OMAPI key (name, secret) of the live failover.conf, so a rebuild keeps the key dhcpd runs with."""
+    try:
+        data = failover_conf.read_bytes()
+    except OSError:
+        return None
+    match = _OMAPI_KEY.search(data)
+    if match is None:
+        return None
+    return match.group("name").decode(), match.group("secret").decode()
+
+
+def server_fqdn(domain: str, hostname: str | None = None) -> str:
+    """This server's FQDN as NMS Prime derives it: the host name if it carries the domain, else name.domain."""
+    name = hostname or socket.gethostname()
+    if domain in name and not name.startswith(domain):
+        return name
+    return f"{name.split('.', 1)[0]}.{domain}"
+
+
+def dhcp_settings(config: Config, plant: Plant, pair: Pair) -> DhcpSettings:
+    """Everything the renderer needs that is not a database row, read at the edge."""
+    d = config.dhcp
+    key_name, secret = d.omapi_key_name, d.omapi_secret.reveal() if d.omapi_secret else None
+    if secret is None:
+        kept = existing_omapi_key(d.dir / "failover.conf")
+        if kept is not None:
+            key_name, secret = kept
+    return DhcpSettings(
+        directory=str(d.dir),
+        own_ip=pair.own_ip,
+        peer_ip=pair.peer_ip,
+        dns_secret=pair.own_dns_secret,
+        server_fqdn=d.server_fqdn or server_fqdn(plant.provbase.domain_name),
+        time_offset=d.time_offset if d.time_offset is not None else time.localtime().tm_gmtoff,
+        omapi_key_name=key_name,
+        omapi_secret=secret,
+        failover_port=d.failover_port,
+        peer_port=d.peer_port,
+        omapi_port=d.omapi_port,
+    )
+
+
+class Rebuilder:
+    """Runs rebuilds for one frozen config."""
+
+    def __init__(self, config: Config, addresses: frozenset[str] | None = None) -> None:
+        self.config = config
+        self.addresses = local_addresses() if addresses is None else addresses
+        self.db = Database(config.database, self.addresses)
+        self.target = Target(config.dhcp.dir, DHCP_MANAGED, Ownership.for_group(config.dhcp.file_group))
+
+    async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
+        """One snapshot, retried a few times within a bounded time."""
+        limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
+        return await self.db.read_with_retry(attempts, limit)
+
+    async def validate(self, staging: Path) -> CommandResult:
+        """``dhcpd -t`` on the staged set; raises ``ValidationError`` with dhcpd's message."""
+        d = self.config.dhcp
+        result = await run([d.dhcpd, "-t", "-4", "-cf", str(staging / "dhcpd.conf")], d.validate_timeout)
+        if not result.ok:
+            raise ValidationError(f"dhcpd -t rejected the staged set ({result.describe()})", _dhcpd_message(result))
+        return result
+
+    async def restart(self) -> CommandResult:
+        """Restart dhcpd and check it came back; a failed result is returned, not raised."""
+        d = self.config.dhcp
+        result = await run(d.restart_command, d.restart_timeout)
+        if not result.ok:
+            return result
+        if d.check_delay:
+            await asyncio.sleep(d.check_delay)
+        return await run(d.check_command, d.restart_timeout)
+
+    async def rebuild(self, *, dry_run: bool = False) -> RebuildResult:
+        """One full rebuild of the DHCP set."""
+        result = RebuildResult()
+        timer = time.perf_counter()
+        snapshot = await self.read()
+        plant = snapshot.plant
+        result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
+        result.durations["db"] = time.perf_counter() - timer
+
+        pair = resolve_pair(self.config, plant.provha, self.addresses)
+        timer = time.perf_counter()
+        rendered = render_dhcp(plant, dhcp_settings(self.config, plant, pair))
+        result.durations["render"] = time.perf_counter() - timer
+        for event, fields in rendered.warnings:
+            log.warning(event, **fields)
+        for skipped in plant.skipped:
+            log.warning("row.skipped", table=skipped.table, id=skipped.id, reason=skipped.reason)
+
+        if dry_run:
+            with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
+                timer = time.perf_counter()
+                await self.validate(self.target.stage(rendered.artifacts, Path(tmp) / "staging"))
+                result.durations["validate"] = time.perf_counter() - timer
+            result.diff = self.target.diff(rendered.artifacts)
+            return result
+
+        with self.target.locked():
+            plan = self.target.plan(rendered.artifacts)
+            if plan.changed:
+                timer = time.perf_counter()
+                await self.validate(self.target.stage(rendered.artifacts))
+                result.durations["validate"] = time.perf_counter() - timer
+                await self._swap_and_restart(plan, result)
+        return result
+
+    async def _swap_and_restart(self, plan: Plan, result: RebuildResult) -> None:
+        timer = time.perf_counter()
+        swapped = self.target.swap(plan)
+        result.written, result.removed = swapped.written, swapped.removed
+        result.durations["swap"] = time.perf_counter() - timer
+        log.info("dhcp.swapped", written=swapped.written, removed=swapped.removed)
+
+        timer = time.perf_counter()
+        restart = await self.restart()
+        result.durations["restart"] = result.restart_seconds = time.perf_counter() - timer
+        if restart.ok:
+            result.restarted = True
+            return
+        log.error("dhcp.restart_failed", command=restart.describe(), output=restart.output.strip()[-2000:])
+        restored = self.target.restore_previous()
+        again = await self.restart()
+        log.warning("dhcp.rolled_back", restored=restored.written, removed=restored.removed,
+                    restart_ok=again.ok)
+        raise RestartError(
+            f"dhcpd restart failed ({restart.describe()}); previous generation restored, "
+            f"restart after rollback {'succeeded' if again.ok else 'failed too: ' + again.describe()}",
+            restart.output,
+        )
+
+
+def _dhcpd_message(result: CommandResult) -> str:
+    """dhcpd's error lines without its banner and its bug-report boilerplate."""
+    lines = []
+    for line in result.output.splitlines():
+        if line.startswith(("If you think you have received", "Internet Systems Consortium", "Copyright",
+                            "All rights reserved", "For info, please visit")):
+            if line.startswith("If you think"):
+                break
+            continue
+        lines.append(line)
+    return "\n".join(lines).strip()
