@@ -1,0 +1,41 @@
+"""Shared fixtures: a session MariaDB server, private servers, and seeded NMS Prime plant databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.dbserver import MariaDBServer, PlantFactory, free_port
+
+
+@pytest.fixture(scope="session")
+def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MariaDBServer]:
+    """One MariaDB server for the whole session (about a second to set up)."""
+    server = MariaDBServer(tmp_path_factory.mktemp("mariadb"), free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_mariadb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MariaDBServer]:
+    """A MariaDB server of the test's own, which the test may stop and start; stopped at teardown."""
+    server = MariaDBServer(tmp_path_factory.mktemp("private_mariadb"), free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def plant_db(mariadb: MariaDBServer) -> Iterator[PlantFactory]:
+    """Factory ``make(generation="netgw", server=None) -> PlantDB``; drops what it made at teardown."""
+    factory = PlantFactory(mariadb)
+    try:
+        yield factory
+    finally:
+        factory.cleanup()

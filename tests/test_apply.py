@@ -1,0 +1,120 @@
+"""Tests of staging, byte-compare planning, atomic swap with ownership/mode, previous generation and rollback."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from provha_daemon.apply import PREVIOUS, Ownership, Target, rewrite_includes
+from provha_daemon.artifact import MODE_SECRET, Artifact
+from provha_daemon.errors import ApplyError
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Target:
+    """A target directory under tmp_path managing *.conf and sub/*.conf."""
+    return Target(tmp_path / "dhcp", ("*.conf", "sub/*.conf"), Ownership(os.geteuid(), os.getegid()))
+
+
+def _set(*pairs: tuple[str, bytes]) -> list[Artifact]:
+    return [Artifact(path, data, MODE_SECRET if path == "secret.conf" else 0o644) for path, data in pairs]
+
+
+def test_first_swap_writes_everything_with_modes(target: Target) -> None:
+    """Into an empty directory every file is written, public ones 0644, secret ones 0640."""
+    arts = _set(("a.conf", b"a\n"), ("secret.conf", b"key\n"), ("sub/1.conf", b"one\n"))
+    plan = target.plan(arts)
+    assert {a.path for a in plan.write} == {"a.conf", "secret.conf", "sub/1.conf"}
+    target.swap(plan)
+    assert (target.directory / "sub/1.conf").read_bytes() == b"one\n"
+    assert stat.S_IMODE((target.directory / "a.conf").stat().st_mode) == 0o644
+    assert stat.S_IMODE((target.directory / "secret.conf").stat().st_mode) == 0o640
+    assert stat.S_IMODE(target.directory.stat().st_mode) == 0o2750
+
+
+def test_unchanged_files_are_not_rewritten(target: Target) -> None:
+    """A second swap of identical bytes plans nothing and keeps the inodes."""
+    arts = _set(("a.conf", b"a\n"), ("b.conf", b"b\n"))
+    target.swap(target.plan(arts))
+    inode = (target.directory / "a.conf").stat().st_ino
+    plan = target.plan(_set(("a.conf", b"a\n"), ("b.conf", b"B\n")))
+    assert [a.path for a in plan.write] == ["b.conf"]
+    assert plan.unchanged == ("a.conf",)
+    target.swap(plan)
+    assert (target.directory / "a.conf").stat().st_ino == inode
+    assert not target.plan(_set(("a.conf", b"a\n"), ("b.conf", b"B\n"))).changed
+
+
+def test_swap_keeps_existing_owner_and_mode_but_never_world_bits_on_secrets(target: Target) -> None:
+    """An operator's mode on a public file is kept; a secret file loses world bits even if it had them."""
+    target.swap(target.plan(_set(("a.conf", b"1"), ("secret.conf", b"1"))))
+    os.chmod(target.directory / "a.conf", 0o664)
+    os.chmod(target.directory / "secret.conf", 0o666)
+    target.swap(target.plan(_set(("a.conf", b"2"), ("secret.conf", b"2"))))
+    assert stat.S_IMODE((target.directory / "a.conf").stat().st_mode) == 0o664
+    assert stat.S_IMODE((target.directory / "secret.conf").stat().st_mode) == 0o640
+
+
+def test_removed_files_go_and_foreign_files_stay(target: Target) -> None:
+    """A managed file no longer rendered is removed; files outside the managed patterns are untouched."""
+    target.swap(target.plan(_set(("a.conf", b"a"), ("sub/1.conf", b"1"), ("sub/2.conf", b"2"))))
+    (target.directory / "operator.notes").write_text("mine")
+    plan = target.plan(_set(("a.conf", b"a"), ("sub/1.conf", b"1")))
+    assert plan.remove == ("sub/2.conf",)
+    target.swap(plan)
+    assert not (target.directory / "sub/2.conf").exists()
+    assert (target.directory / "operator.notes").read_text() == "mine"
+
+
+def test_restore_previous_brings_back_the_last_generation(target: Target) -> None:
+    """After a swap, restore_previous puts back the old bytes and removes files the swap added."""
+    target.swap(target.plan(_set(("a.conf", b"old"), ("sub/1.conf", b"one"))))
+    target.swap(target.plan(_set(("a.conf", b"new"), ("sub/2.conf", b"two"))))
+    assert (target.directory / PREVIOUS / "a.conf").read_bytes() == b"old"
+    target.restore_previous()
+    assert (target.directory / "a.conf").read_bytes() == b"old"
+    assert (target.directory / "sub/1.conf").read_bytes() == b"one"
+    assert not (target.directory / "sub/2.conf").exists()
+
+
+def test_restore_without_previous_fails_clearly(target: Target) -> None:
+    """Restoring when no swap ever happened is an ApplyError, not a silent no-op."""
+    target.ensure_directory()
+    with pytest.raises(ApplyError, match="no previous generation"):
+        target.restore_previous()
+
+
+def test_no_temp_files_left_behind(target: Target) -> None:
+    """A swap leaves only the final files (no .provha-tmp.* in the live directory)."""
+    target.swap(target.plan(_set(("a.conf", b"a"), ("sub/1.conf", b"1"))))
+    leftovers = [p.name for p in target.directory.rglob(".provha-tmp.*")]
+    assert leftovers == []
+
+
+def test_stage_rewrites_only_include_paths(target: Target, tmp_path: Path) -> None:
+    """Staged bytes differ from the live bytes only in include paths pointing into the staging directory."""
+    live = target.directory
+    data = f'include "{live}/a.conf";\nfilename "{live}/x";\n'.encode()
+    staging = target.stage([Artifact("main.conf", data)])
+    staged = (staging / "main.conf").read_bytes()
+    assert staged == f'include "{staging}/a.conf";\nfilename "{live}/x";\n'.encode()
+    assert rewrite_includes(data, live, staging) == staged
+
+
+def test_lock_refuses_a_second_writer(target: Target) -> None:
+    """Two writers never interleave: a second lock on the same target fails at once."""
+    with target.locked(), pytest.raises(ApplyError, match="another provha-daemon"), target.locked():
+        pass
+
+
+def test_diff_hides_secret_contents(target: Target) -> None:
+    """The dry-run diff shows changed lines of public files but never the lines of secret files."""
+    target.swap(target.plan(_set(("a.conf", b"one\n"), ("secret.conf", b'secret "Zm9vQUFB";\n'))))
+    text = target.diff(_set(("a.conf", b"two\n"), ("secret.conf", b'secret "YmFyQkJC";\n')))
+    assert "-one" in text and "+two" in text
+    assert "Zm9vQUFB" not in text
+    assert "YmFyQkJC" not in text
+    assert "holds a secret" in text
