@@ -168,6 +168,7 @@ class Target:
         if not plan.changed:
             return result
         try:
+            self.ensure_directory()
             self._snapshot_previous()
             dirs: set[Path] = set()
             for artifact in plan.write:

@@ -164,7 +164,7 @@ class Database:
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(DatabaseError),
             stop=stop_after_attempt(attempts) | stop_after_delay(max_seconds),
-            wait=wait_exponential_jitter(initial=0.2, max=max_wait, jitter=0.2),
+            wait=wait_exponential_jitter(multiplier=0.2, max=max_wait, jitter=0.2),
             reraise=True,
             before_sleep=lambda state: log.warning(
                 "db.retry_scheduled",

@@ -1,0 +1,222 @@
+"""End-to-end tests of ``provha-daemon --once`` / ``--dry-run`` on a real MariaDB, the real ``dhcpd -t`` and a
+recording restart command: exit codes, what reaches the live files, and what never does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from provha_daemon.cli import main
+from tests.dbserver import MariaDBServer, PlantDB, PlantFactory
+from tests.helpers import Setup, write_config
+
+pytestmark = pytest.mark.skipif(shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
+                                reason="ISC dhcpd is not installed (scripts/install-system-packages)")
+
+
+def _run(setup: Setup, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]], str]:
+    code = main(["--config", str(setup.config), *args])
+    captured = capsys.readouterr()
+    stream = captured.err if "--dry-run" in args else captured.out
+    events = [json.loads(line) for line in stream.splitlines() if line.startswith("{")]
+    return code, events, captured.out
+
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    }
+
+
+@pytest.fixture
+def netgw(tmp_path: Path, plant_db: PlantFactory) -> tuple[PlantDB, Setup]:
+    """The seeded netgw plant and a config rendering under tmp_path."""
+    db = plant_db("netgw")
+    return db, write_config(tmp_path, db)
+
+
+def test_once_writes_the_set_and_names_skipped_rows(netgw: tuple[PlantDB, Setup],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A first --once writes every file, restarts dhcpd once, and exits 4 naming each malformed row."""
+    _, setup = netgw
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4
+    skipped = {(e["table"], e["id"]) for e in events if e["event"] == "row.skipped"}
+    assert skipped == {("modem", 100008), ("modem", 100009), ("endpoint", 200006)}
+    summary = next(e for e in events if e["event"] == "rebuild.done")
+    assert summary["modems"] == 9 and summary["skipped"] == 3 and summary["restarted"] is True
+    assert {"db_ms", "render_ms", "validate_ms", "swap_ms", "restart_ms"} <= set(summary)
+    files = _tree(setup.dhcp_dir)
+    assert {"dhcpd.conf", "failover.conf", "log.conf", "cmts_gws/1.conf", "cmts_gws/2.conf"} <= set(files)
+    assert setup.restart.count() == 1 and setup.check.count() == 1
+    assert (setup.dhcp_dir / "failover.conf").stat().st_mode & 0o777 == 0o640
+    assert (setup.dhcp_dir / "dhcpd.conf").stat().st_mode & 0o777 == 0o640
+
+
+def test_second_run_changes_nothing_and_does_not_restart(netgw: tuple[PlantDB, Setup],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """With the database unchanged a second --once rewrites no file and does not restart dhcpd."""
+    _, setup = netgw
+    _run(setup, capsys, "--once")
+    inodes = {p: (setup.dhcp_dir / p).stat().st_ino for p in _tree(setup.dhcp_dir)}
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4
+    assert next(e for e in events if e["event"] == "rebuild.done")["files_changed"] == 0
+    assert {p: (setup.dhcp_dir / p).stat().st_ino for p in _tree(setup.dhcp_dir)} == inodes
+    assert setup.restart.count() == 1
+
+
+def test_clean_plant_exits_zero(tmp_path: Path, plant_db: PlantFactory,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Without malformed rows --once exits 0."""
+    db = plant_db("netgw")
+    db.execute("DELETE FROM modem WHERE id IN (100008, 100009); DELETE FROM endpoint WHERE id = 200006")
+    setup = write_config(tmp_path, db)
+    code, _, _ = _run(setup, capsys, "--once")
+    assert code == 0
+
+
+def test_soft_deleted_modem_disappears(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]) -> None:
+    """A modem soft-deleted on the master leaves modems-host.conf at the next rebuild, and dhcpd restarts."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    assert b"host cm-100001 " in (setup.dhcp_dir / "modems-host.conf").read_bytes()
+    db.execute("UPDATE modem SET deleted_at = NOW(), updated_at = NOW() WHERE id = 100001")
+    _, events, _ = _run(setup, capsys, "--once")
+    assert b"cm-100001" not in (setup.dhcp_dir / "modems-host.conf").read_bytes()
+    assert next(e for e in events if e["event"] == "rebuild.done")["changed"] == ["modems-host.conf"]
+    assert setup.restart.count() == 2
+
+
+def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, Setup],
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken ippool.optional fails dhcpd -t: exit 5, dhcpd's message logged, live files byte-identical."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute("UPDATE ippool SET optional = 'this is not dhcpd syntax' WHERE id = 3")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 5
+    rejected = next(e for e in events if e["event"] == "rebuild.rejected")
+    assert "1.conf line" in str(rejected["dhcpd"])
+    assert _tree(setup.dhcp_dir) == before
+    assert setup.restart.count() == 1
+
+
+def test_failed_restart_rolls_back(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]) -> None:
+    """When the restart fails the previous generation is restored, dhcpd restarted again, and the exit is 6."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute("UPDATE modem SET mac = '00:11:22:33:44:99' WHERE id = 100001")
+    setup.restart.set_exit(1)
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 6
+    assert _tree(setup.dhcp_dir) == before
+    assert setup.restart.count() == 3  # first run, failed restart, restart after rollback
+    assert any(e["event"] == "dhcp.rolled_back" for e in events)
+
+
+def test_failed_check_rolls_back(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]) -> None:
+    """A restart that succeeds but whose health check fails is rolled back just the same."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute("UPDATE modem SET public = 1 WHERE id = 100001")
+    setup.check.set_exit(3)
+    code, _, _ = _run(setup, capsys, "--once")
+    assert code == 6
+    assert _tree(setup.dhcp_dir) == before
+
+
+def test_database_down_exits_3_in_bounded_time(tmp_path: Path, plant_db: PlantFactory,
+                                               private_mariadb: MariaDBServer,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """With the only database node stopped, --once gives up with exit 3 and leaves the files alone."""
+    db = plant_db("netgw", server=private_mariadb)
+    setup = write_config(tmp_path, db)
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    private_mariadb.stop()
+    started = time.monotonic()
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 3
+    assert time.monotonic() - started < 30
+    assert any(e["event"] == "db.node_failed" for e in events)
+    assert _tree(setup.dhcp_dir) == before
+
+
+def test_falls_over_to_the_next_node(tmp_path: Path, plant_db: PlantFactory,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A dead first node is skipped and the next configured node is read."""
+    db = plant_db("netgw")
+    setup = write_config(tmp_path, db, hosts=["127.0.0.3", db.host])
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4
+    assert next(e for e in events if e["event"] == "rebuild.done")["node"] == db.host
+
+
+def test_master_role_is_refused(tmp_path: Path, plant_db: PlantFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    """Configured as master, --once refuses with exit 2 and writes nothing."""
+    db = plant_db("netgw")
+    setup = write_config(tmp_path, db)
+    setup.config.write_text(setup.config.read_text().replace('role = "slave"', 'role = "master"'))
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 2
+    assert "master" in str(next(e for e in events if e["event"] == "rebuild.failed")["error"])
+    assert not setup.dhcp_dir.exists() or _tree(setup.dhcp_dir) == {}
+
+
+def test_config_error_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad configuration value gives exit 2 and names the key."""
+    path = tmp_path / "bad.toml"
+    path.write_text("[database]\nport = 0\n")
+    assert main(["--config", str(path), "--once"]) == 2
+    assert "database.port" in capsys.readouterr().out
+
+
+def test_dry_run_prints_diff_and_changes_nothing(netgw: tuple[PlantDB, Setup],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """--dry-run validates with dhcpd -t, prints a unified diff on stdout and leaves live files and dhcpd alone."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute("UPDATE modem SET mac = '00:11:22:33:44:98' WHERE id = 100001")
+    code, events, out = _run(setup, capsys, "--dry-run")
+    assert code == 4
+    assert "-host cm-100001 { hardware ethernet 00:11:22:33:44:01;" in out
+    assert "+host cm-100001 { hardware ethernet 00:11:22:33:44:98;" in out
+    assert "c2xhdmUtc2VjcmV0LWtleQ==" not in out
+    assert _tree(setup.dhcp_dir) == before
+    assert setup.restart.count() == 1
+    assert any(e["event"] == "rebuild.done" and e["dry_run"] for e in events)
+
+
+def test_password_never_logged(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]) -> None:
+    """The DB password appears in no log line, not even when the login fails."""
+    db, setup = netgw
+    setup.config.write_text(setup.config.read_text().replace(f'password = "{db.password}"', 'password = "wr0ng-pw"'))
+    code, _, _ = _run(setup, capsys, "--once")
+    out = capsys.readouterr()
+    assert code == 3
+    main(["--config", str(setup.config), "--once"])
+    text = capsys.readouterr().out
+    assert "wr0ng-pw" not in text and "wr0ng-pw" not in out.out
+    assert "Access denied" in text
+
+
+def test_restart_command_does_not_inherit_notify_socket(netgw: tuple[PlantDB, Setup],
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands the daemon runs never see NOTIFY_SOCKET."""
+    _, setup = netgw
+    monkeypatch.setenv("NOTIFY_SOCKET", str(setup.config.parent / "notify.sock"))
+    _run(setup, capsys, "--once")
+    assert setup.restart.count() == 1
+    assert not Path(f"{setup.restart.calls}.env").exists()
