@@ -15,6 +15,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,16 @@ class MariaDBError(RuntimeError):
 class MariaDBServer:
     """A private mariadbd under ``basedir`` listening on ``socket`` and 127.0.0.1:``port``."""
 
-    def __init__(self, basedir: Path, port: int) -> None:
-        """Remember where the server lives; nothing is started yet."""
+    def __init__(self, basedir: Path, port: int, options: Sequence[str] = (), user: str = "root") -> None:
+        """Remember where the server lives; nothing is started yet.
+
+        ``options`` are extra mariadbd options (Galera's wsrep settings); ``user`` is the account mariadbd
+        drops to (Galera's rsync SST needs ``mysql``, see real-components.md).
+        """
         self.basedir = Path(basedir)
         self.port = port
+        self.options = tuple(options)
+        self.user = user
         self.datadir = self.basedir / "data"
         self.socket = str(self.basedir / "mysql.sock")
         self.pid_file = self.basedir / "mysqld.pid"
@@ -71,6 +78,9 @@ class MariaDBServer:
         if self.running:
             return
         self.basedir.mkdir(parents=True, exist_ok=True)
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        if self.user != "root":
+            subprocess.run(["chown", "-R", f"{self.user}:{self.user}", str(self.basedir)], check=True)
         if not (self.datadir / "mysql").is_dir():
             self._install_db()
         with contextlib.suppress(FileNotFoundError):
@@ -78,7 +88,7 @@ class MariaDBServer:
         argv = [
             "mariadbd",
             "--no-defaults",
-            "--user=root",
+            f"--user={self.user}",
             f"--datadir={self.datadir}",
             f"--socket={self.socket}",
             f"--port={self.port}",
@@ -86,6 +96,7 @@ class MariaDBServer:
             "--skip-name-resolve",
             f"--pid-file={self.pid_file}",
             f"--log-error={self.error_log}",
+            *self.options,
         ]
         self._proc = subprocess.Popen(
             argv,
@@ -166,7 +177,7 @@ class MariaDBServer:
             [
                 "mariadb-install-db",
                 "--no-defaults",
-                "--user=root",
+                f"--user={self.user}",
                 f"--datadir={self.datadir}",
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
