@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import structlog
 
 from tests.dbserver import MariaDBServer, PlantFactory, free_port
 
@@ -39,3 +40,11 @@ def plant_db(mariadb: MariaDBServer) -> Iterator[PlantFactory]:
         yield factory
     finally:
         factory.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def _reset_structlog() -> Iterator[None]:
+    """Each test starts with structlog's defaults: the CLI binds its stream, which pytest closes afterwards."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()

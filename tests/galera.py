@@ -40,7 +40,7 @@ def state(node: MariaDBServer) -> str:
     """The node's wsrep_local_state_comment, or '' if it does not answer."""
     try:
         rows = node.execute("SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'")
-    except Exception:
+    except Exception:  # any failure to answer means "no state"
         return ""
     return str(rows[0][1]) if rows else ""
 
