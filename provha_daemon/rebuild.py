@@ -21,13 +21,12 @@ from provha_daemon.config import Config
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.errors import RestartError, ValidationError
 from provha_daemon.plant import Plant, Skipped
-from provha_daemon.render.dhcp import DhcpSettings, render_dhcp
+from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
 from provha_daemon.services import CommandResult, run
 
 log = structlog.get_logger("provha_daemon.rebuild")
 
-DHCP_MANAGED = ("*.conf", "cmts_gws/*.conf")
 _OMAPI_KEY = re.compile(
     rb'key\s+"?(?P<name>[A-Za-z0-9_.-]+)"?\s*\{[^}]*?secret\s+"?(?P<secret>[A-Za-z0-9+/]+={0,2})"?\s*;', re.S
 )
@@ -114,7 +113,7 @@ class Rebuilder:
         self.config = config
         self.addresses = local_addresses() if addresses is None else addresses
         self.db = Database(config.database, self.addresses)
-        self.target = Target(config.dhcp.dir, DHCP_MANAGED, Ownership.for_group(config.dhcp.file_group))
+        self.target = Target(config.dhcp.dir, MANAGED, Ownership.for_group(config.dhcp.file_group))
 
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""

@@ -220,3 +220,35 @@ def test_restart_command_does_not_inherit_notify_socket(netgw: tuple[PlantDB, Se
     _run(setup, capsys, "--once")
     assert setup.restart.count() == 1
     assert not Path(f"{setup.restart.calls}.env").exists()
+
+
+def test_foreign_files_in_the_dhcp_directory_survive(netgw: tuple[PlantDB, Setup],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Files the daemon does not render (OMAPI K* keys, an operator's extra .conf) are never removed."""
+    _, setup = netgw
+    setup.dhcp_dir.mkdir(parents=True)
+    (setup.dhcp_dir / "Kslave_omapi_key.+157+1.key").write_text("key")
+    (setup.dhcp_dir / "local-extra.conf").write_text("# mine\n")
+    (setup.dhcp_dir / "cmts_gws").mkdir()
+    (setup.dhcp_dir / "cmts_gws" / "4.conf").write_text("# a deleted CMTS's file\n")
+    _run(setup, capsys, "--once")
+    assert (setup.dhcp_dir / "Kslave_omapi_key.+157+1.key").exists()
+    assert (setup.dhcp_dir / "local-extra.conf").exists()
+    assert not (setup.dhcp_dir / "cmts_gws" / "4.conf").exists()
+
+
+def test_omapi_key_is_kept_from_the_live_failover_conf(tmp_path: Path, plant_db: PlantFactory,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Without an OMAPI secret in the config, the key of the live failover.conf is carried over."""
+    db = plant_db("netgw")
+    setup = write_config(tmp_path, db, with_omapi=False)
+    setup.dhcp_dir.mkdir(parents=True)
+    (setup.dhcp_dir / "failover.conf").write_text(
+        'failover peer "dhcpd-failover" { secondary; }\n'
+        "key slave_omapi_key { algorithm hmac-md5; secret ZXhpc3Rpbmcta2V5LWZyb20tbm1z; }\n"
+        "omapi-key slave_omapi_key;\nomapi-port 7911;\n"
+    )
+    _run(setup, capsys, "--once")
+    text = (setup.dhcp_dir / "failover.conf").read_text()
+    assert 'secret "ZXhpc3Rpbmcta2V5LWZyb20tbm1z";' in text
+    assert "omapi-key slave_omapi_key;" in text

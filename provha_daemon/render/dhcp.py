@@ -28,8 +28,14 @@ POOL_ACCESS = {
     "MTA": ('allow members of "MTA";',),
     "STB": ('allow members of "STB";',),
 }
-# The files whose bytes dhcpd reads: every one of them is an input of a dhcpd restart.
 STATIC_FILES = ("log.conf",)
+# Every file this renderer owns in the DHCP directory (all of them dhcpd inputs). Anything else there, an
+# operator's note or NMS Prime's OMAPI K* key files, is never touched.
+MANAGED = (
+    "dhcpd.conf", "global.conf", "default-network.conf", "modems-host.conf", "modems-clients-public.conf",
+    "blocked.conf", "ignore-cpe.conf", "endpoints-host.conf", "mta.conf", "cmts_gws.conf", "failover.conf",
+    *STATIC_FILES, "cmts_gws/*.conf",
+)
 
 
 @dataclass(frozen=True, slots=True)
