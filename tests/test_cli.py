@@ -252,3 +252,21 @@ def test_omapi_key_is_kept_from_the_live_failover_conf(tmp_path: Path, plant_db:
     text = (setup.dhcp_dir / "failover.conf").read_text()
     assert 'secret "ZXhpc3Rpbmcta2V5LWZyb20tbm1z";' in text
     assert "omapi-key slave_omapi_key;" in text
+
+
+def test_malformed_addresses_are_skipped_and_named(netgw: tuple[PlantDB, Setup],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad endpoint IP, a pool router that is no IPv4 and a pool range outside its subnet skip only those rows."""
+    db, setup = netgw
+    db.execute("UPDATE endpoint SET ip = '192.0.2.300' WHERE id = 200004;"
+               "UPDATE ippool SET router_ip = '10.20.0.1; deny all' WHERE id = 4;"
+               "UPDATE ippool SET ip_pool_end = '10.99.0.9' WHERE id = 5")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4
+    skipped = {(e["table"], e["id"]): e["reason"] for e in events if e["event"] == "row.skipped"}
+    assert "not an IPv4 address" in skipped[("endpoint", 200004)]
+    assert "not an IPv4 address" in skipped[("ippool", 4)]
+    assert "not inside" in skipped[("ippool", 5)]
+    pools = (setup.dhcp_dir / "cmts_gws/1.conf").read_text()
+    assert "10.20.0.0" not in pools and "100.65.0.0" not in pools and "10.10.0.0" in pools
+    assert "ep-outside" not in (setup.dhcp_dir / "endpoints-host.conf").read_text()
