@@ -13,15 +13,18 @@ import structlog
 
 from provha_daemon import __version__
 from provha_daemon.config import load_config
+from provha_daemon.daemon import Service
 from provha_daemon.errors import (
     ConfigError,
     DatabaseError,
     ProvhaError,
+    RefusedError,
     RestartError,
     RoleError,
     SchemaError,
     ValidationError,
 )
+from provha_daemon.health import UNKNOWN, check
 from provha_daemon.log import configure
 from provha_daemon.rebuild import Rebuilder
 
@@ -32,6 +35,7 @@ EXIT_DATABASE = 3
 EXIT_SKIPPED = 4
 EXIT_VALIDATION = 5
 EXIT_RESTART = 6
+EXIT_REFUSED = 7
 
 log = structlog.get_logger("provha_daemon.cli")
 
@@ -47,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--once", action="store_true", help="run one full rebuild, then exit")
     parser.add_argument("--dry-run", action="store_true",
                         help="render and validate into a temporary directory, print a diff, change nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="apply the next rebuild even if it drops more than service.max_drop of the modem hosts")
+    parser.add_argument("--health", action="store_true",
+                        help="print the running service's health in one line (Nagios plugin exit codes) and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug events")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -62,12 +70,14 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_VALIDATION
     if isinstance(exc, RestartError):
         return EXIT_RESTART
+    if isinstance(exc, RefusedError):
+        return EXIT_REFUSED
     return EXIT_INTERNAL
 
 
-async def _once(rebuilder: Rebuilder, dry_run: bool) -> int:
+async def _once(rebuilder: Rebuilder, dry_run: bool, force: bool) -> int:
     started = time.perf_counter()
-    result = await rebuilder.rebuild(dry_run=dry_run)
+    result = await rebuilder.rebuild(dry_run=dry_run, force=force)
     result.durations["total"] = time.perf_counter() - started
     log.info("rebuild.done", dry_run=dry_run, **result.summary())
     if dry_run and result.diff is not None:
@@ -76,17 +86,29 @@ async def _once(rebuilder: Rebuilder, dry_run: bool) -> int:
     return EXIT_SKIPPED if result.skipped else EXIT_OK
 
 
+def _health(config_path: Path | None) -> int:
+    try:
+        state_file = load_config(config_path).service.state_file
+    except ConfigError as exc:
+        print(f"PROVHA UNKNOWN - configuration: {exc}")
+        return UNKNOWN
+    code, line = check(state_file)
+    print(line)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``provha-daemon`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
+    if args.health:
+        return _health(args.config)
     # With --dry-run stdout carries the diff, so the log goes to stderr.
     configure(verbose=args.verbose, stream=sys.stderr if args.dry_run else sys.stdout)
-    if not (args.once or args.dry_run):
-        log.error("cli.usage", error="the service loop is not available yet: run with --once or --dry-run")
-        return EXIT_CONFIG
     try:
         config = load_config(args.config)
-        return asyncio.run(_once(Rebuilder(config), args.dry_run))
+        if args.once or args.dry_run:
+            return asyncio.run(_once(Rebuilder(config), args.dry_run, args.force))
+        return asyncio.run(Service(config, args.config, force=args.force).serve())
     except ValidationError as exc:
         log.error("rebuild.rejected", error=str(exc), dhcpd=exc.output, exit_code=EXIT_VALIDATION)
         return EXIT_VALIDATION

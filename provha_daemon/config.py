@@ -75,8 +75,8 @@ class DhcpConfig:
     restart_command: tuple[str, ...] = ("systemctl", "restart", "dhcpd")
     check_command: tuple[str, ...] = ("systemctl", "is-active", "dhcpd")
     check_delay: float = 1.0
-    validate_timeout: float = 60.0
-    restart_timeout: float = 90.0
+    validate_timeout: float = 30.0
+    restart_timeout: float = 30.0
     file_group: str | None = "dhcpd"
     server_fqdn: str | None = None
     time_offset: int | None = None
@@ -85,6 +85,30 @@ class DhcpConfig:
     omapi_port: int = 7911
     omapi_key_name: str = "slave_omapi_key"
     omapi_secret: Secret | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig:
+    """The service loop: polling, coalescing, restart pacing, fault handling, health."""
+
+    poll_interval: float = 2.0
+    quiet_period: float | None = None  # None: one poll interval
+    max_wait: float = 30.0
+    min_restart_interval: float = 30.0
+    rebuild_interval: int | None = None  # None: provha.slave_config_rebuild_interval from the database
+    full_check_interval: float = 60.0
+    max_drop: float = 0.5
+    retry_initial: float = 0.5
+    retry_max: float = 5.0
+    shutdown_timeout: float = 30.0
+    state_file: Path = Path("/run/provha-daemon/state.json")
+    stale_warning: float = 30.0
+    progress_timeout: float = 300.0
+
+    @property
+    def quiet(self) -> float:
+        """The quiet period actually used."""
+        return self.poll_interval if self.quiet_period is None else self.quiet_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +121,7 @@ class Config:
     peer_ip: str | None = None
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     dhcp: DhcpConfig = field(default_factory=DhcpConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
     source: Path | None = None
 
 
@@ -311,6 +336,39 @@ def _dhcp(sec: _Section) -> DhcpConfig:
     )
 
 
+def _service(sec: _Section) -> ServiceConfig:
+    d = ServiceConfig()
+
+    def seconds(key: str, default: float, minimum: float = 0.0) -> float:
+        return _positive(sec, key, sec.get(key, float, default), minimum)
+
+    quiet = sec.opt("quiet_period", float)
+    if quiet is not None:
+        sec.check("quiet_period", quiet >= 0, "must not be negative")
+    interval = sec.opt("rebuild_interval", int)
+    if interval is not None:
+        sec.check("rebuild_interval", 60 <= interval <= 604800, "must be 60..604800 seconds, as in NMS Prime")
+    max_drop = sec.get("max_drop", float, d.max_drop)
+    sec.check("max_drop", 0 < max_drop <= 1, "must be a share between 0 (exclusive) and 1")
+    state_file = Path(sec.get("state_file", str, str(d.state_file)))
+    sec.check("state_file", state_file.is_absolute(), "must be an absolute path")
+    return ServiceConfig(
+        poll_interval=seconds("poll_interval", d.poll_interval),
+        quiet_period=quiet,
+        max_wait=seconds("max_wait", d.max_wait),
+        min_restart_interval=sec.get("min_restart_interval", float, d.min_restart_interval),
+        rebuild_interval=interval,
+        full_check_interval=seconds("full_check_interval", d.full_check_interval),
+        max_drop=max_drop,
+        retry_initial=seconds("retry_initial", d.retry_initial),
+        retry_max=seconds("retry_max", d.retry_max),
+        shutdown_timeout=seconds("shutdown_timeout", d.shutdown_timeout),
+        state_file=state_file,
+        stale_warning=seconds("stale_warning", d.stale_warning),
+        progress_timeout=seconds("progress_timeout", d.progress_timeout),
+    )
+
+
 def _table(top: _Section, name: str) -> _Section:
     top.used.add(name)
     value = top.data.get(name, {})
@@ -370,6 +428,9 @@ def load_config(
     dhcp_sec = _table(top, "dhcp")
     dhcp = _dhcp(dhcp_sec)
     dhcp_sec.reject_unknown()
+    service_sec = _table(top, "service")
+    service = _service(service_sec)
+    service_sec.reject_unknown()
     top.reject_unknown()
 
     return Config(
@@ -379,6 +440,7 @@ def load_config(
         peer_ip=peer_ip,
         database=database,
         dhcp=dhcp,
+        service=service,
         source=path if data or explicit else None,
     )
 

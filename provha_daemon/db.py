@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiomysql
 import pymysql
@@ -25,6 +25,7 @@ from provha_daemon.plant import Plant, load_plant
 from provha_daemon.schema import Schema, detect
 
 log = structlog.get_logger("provha_daemon.db")
+T = TypeVar("T")
 
 # Errors of one node that mean "try the next node / try again later", never a bug of ours.
 _NODE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError, pymysql.err.InternalError, OSError,
@@ -60,9 +61,12 @@ def order_nodes(hosts: Sequence[str], local: frozenset[str], prefer_local: bool)
 class Database:
     """A read-only view of NMS Prime's database over a list of Galera nodes."""
 
-    def __init__(self, config: DatabaseConfig, local_addresses: frozenset[str] = frozenset()) -> None:
+    def __init__(self, config: DatabaseConfig, local_addresses: frozenset[str] = frozenset(),
+                 log_failures: bool = True) -> None:
         self.config = config
         self.nodes = order_nodes(config.hosts, local_addresses, config.prefer_local)
+        # The service logs database health transitions itself, once each, instead of every failed attempt.
+        self.log_failures = log_failures
 
     async def _connect(self, host: str) -> aiomysql.Connection:
         cfg = self.config
@@ -110,6 +114,11 @@ class Database:
         return True
 
     async def _read_node(self, host: str) -> Snapshot:
+        # Each statement has its own timeout; this bounds the whole read so a loop iteration always ends.
+        return await asyncio.wait_for(self._read_node_unbounded(host),
+                                      self.config.connect_timeout + 2 * self.config.query_timeout)
+
+    async def _read_node_unbounded(self, host: str) -> Snapshot:
         started = time.perf_counter()
         conn = await self._connect(host)
         try:
@@ -117,14 +126,7 @@ class Database:
             timeout_ms = int(self.config.query_timeout * 1000)
             await self._query(conn, f"SET SESSION max_statement_time = {timeout_ms / 1000:.3f}")
             await self._query(conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            schema = detect(
-                (str(t), str(c))
-                for t, c in await self._query(
-                    conn,
-                    "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
-                    "WHERE TABLE_SCHEMA = DATABASE()",
-                )
-            )
+            schema = await self._schema(conn)
             # One snapshot for every table of the rebuild, so modems never refer to a pool from another moment.
             await self._query(conn, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             try:
@@ -135,17 +137,18 @@ class Database:
         finally:
             conn.close()
 
-    async def read(self) -> Snapshot:
-        """Read one consistent snapshot from the first node that is reachable and ready."""
+    async def _first_node(self, work: Callable[[str], Awaitable[T]]) -> T:
+        """Run ``work`` against the nodes in order until one answers and is ready."""
         errors: list[str] = []
         not_ready = False
         for host in self.nodes:
             try:
-                return await self._read_node(host)
+                return await work(host)
             except DatabaseNotReadyError as exc:
                 not_ready = True
                 errors.append(str(exc))
-                log.warning("db.node_not_ready", node=host, reason=str(exc))
+                if self.log_failures:
+                    log.warning("db.node_not_ready", node=host, reason=str(exc))
             except pymysql.err.ProgrammingError as exc:
                 raise SchemaError(f"query failed on {host}: {exc.args[-1]}") from exc
             except _NODE_ERRORS as exc:
@@ -153,11 +156,41 @@ class Database:
                 if _is_not_ready(exc):
                     not_ready = True
                 errors.append(f"{host}: {reason}")
-                log.warning("db.node_failed", node=host, reason=reason)
+                if self.log_failures:
+                    log.warning("db.node_failed", node=host, reason=reason)
         message = "; ".join(errors) or "no database node configured"
         if not_ready:
             raise DatabaseNotReadyError(message)
         raise DatabaseError(message)
+
+    async def read(self) -> Snapshot:
+        """Read one consistent snapshot from the first node that is reachable and ready."""
+        return await self._first_node(self._read_node)
+
+    async def open_session(self) -> Session:
+        """A connection kept open for polling, to the first node that is reachable and ready."""
+        return await self._first_node(self._open_session)
+
+    async def _open_session(self, host: str) -> Session:
+        conn = await self._connect(host)
+        try:
+            galera = await self._galera_state(conn, host)
+            timeout = self.config.query_timeout
+            await self._query(conn, f"SET SESSION max_statement_time = {timeout:.3f}")
+            schema = await self._schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return Session(self, host, conn, galera, schema)
+
+    async def _schema(self, conn: aiomysql.Connection) -> Schema:
+        return detect(
+            (str(t), str(c))
+            for t, c in await self._query(
+                conn,
+                "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()",
+            )
+        )
 
     async def read_with_retry(self, attempts: int, max_seconds: float, max_wait: float = 2.0) -> Snapshot:
         """``read`` retried with capped exponential backoff and jitter, bounded in tries and time."""
@@ -177,6 +210,44 @@ class Database:
             with attempt:
                 return await self.read()
         raise AssertionError("unreachable: tenacity re-raises")  # pragma: no cover
+
+
+class Session:
+    """One open connection to one node, for the cheap queries of every poll."""
+
+    def __init__(self, db: Database, node: str, conn: aiomysql.Connection, galera: bool, schema: Schema) -> None:
+        self.db = db
+        self.node = node
+        self.conn = conn
+        self.galera = galera
+        self.schema = schema
+
+    async def query(self, sql: str) -> Sequence[Sequence[Any]]:
+        """Run one statement; driver and network errors become ``DatabaseError``."""
+        try:
+            return await self.db._query(self.conn, sql)
+        except pymysql.err.ProgrammingError as exc:
+            raise SchemaError(f"query failed on {self.node}: {exc.args[-1]}") from exc
+        except _NODE_ERRORS as exc:
+            if _is_not_ready(exc):
+                raise DatabaseNotReadyError(f"{self.node}: {_describe(exc)}") from exc
+            raise DatabaseError(f"{self.node}: {_describe(exc)}") from exc
+
+    def check_ready(self, status: dict[str, str]) -> None:
+        """Raise ``DatabaseNotReadyError`` when a Galera node's status says it is not fit to read."""
+        if not (self.galera and self.db.config.require_synced):
+            return
+        ready = status.get("wsrep_ready", "OFF").upper() == "ON"
+        state = status.get("wsrep_local_state_comment", "")
+        if not ready or state != "Synced":
+            raise DatabaseNotReadyError(
+                f"galera node {self.node} is not ready: wsrep_ready={status.get('wsrep_ready')}, "
+                f"state={state or '?'}, cluster={status.get('wsrep_cluster_status', '?')}"
+            )
+
+    def close(self) -> None:
+        """Drop the connection."""
+        self.conn.close()
 
 
 def _describe(exc: BaseException) -> str:

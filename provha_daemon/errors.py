@@ -15,6 +15,10 @@ class RoleError(ProvhaError):
     """This host is not (or not provably) the ProvHA slave; raised by ``roles``."""
 
 
+class MasterRoleError(RoleError):
+    """This host is positively the ProvHA master: the daemon refuses to run here."""
+
+
 class DatabaseError(ProvhaError):
     """No configured database node could be read; raised by ``db``."""
 
@@ -44,6 +48,10 @@ class ValidationError(ProvhaError):
 
 class ApplyError(ProvhaError):
     """Swapping files into place failed at the filesystem level; raised by ``apply``."""
+
+
+class RefusedError(ProvhaError):
+    """The drop guard refused a result that would remove too many modem hosts; raised by ``rebuild``."""
 
 
 class RestartError(ProvhaError):

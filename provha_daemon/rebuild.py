@@ -17,15 +17,18 @@ from typing import Any
 import structlog
 
 from provha_daemon.apply import Ownership, Plan, Target
+from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
 from provha_daemon.db import Database, Snapshot
-from provha_daemon.errors import RestartError, ValidationError
+from provha_daemon.errors import RefusedError, RestartError, ValidationError
 from provha_daemon.plant import Plant, Skipped
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
 from provha_daemon.services import CommandResult, run
 
 log = structlog.get_logger("provha_daemon.rebuild")
+
+HOSTS_FILE = "modems-host.conf"
 
 _OMAPI_KEY = re.compile(
     rb'key\s+"?(?P<name>[A-Za-z0-9_.-]+)"?\s*\{[^}]*?secret\s+"?(?P<secret>[A-Za-z0-9+/]+={0,2})"?\s*;', re.S
@@ -45,6 +48,9 @@ class RebuildResult:
     durations: dict[str, float] = field(default_factory=dict)
     node: str = ""
     diff: str | None = None
+    deferred: bool = False
+    rebuild_interval: int | None = None
+    multiple_provisioning_systems: bool = False
 
     @property
     def changed(self) -> bool:
@@ -58,6 +64,7 @@ class RebuildResult:
             "files_changed": len(self.written) + len(self.removed),
             "changed": sorted(self.written + self.removed),
             "restarted": self.restarted,
+            "deferred": self.deferred,
             "node": self.node,
             **{f"{k}_ms": round(v * 1000, 1) for k, v in self.durations.items()},
         }
@@ -138,12 +145,19 @@ class Rebuilder:
             await asyncio.sleep(d.check_delay)
         return await run(d.check_command, d.restart_timeout)
 
-    async def rebuild(self, *, dry_run: bool = False) -> RebuildResult:
-        """One full rebuild of the DHCP set."""
+    async def rebuild(self, *, dry_run: bool = False, force: bool = False, allow_restart: bool = True,
+                      attempts: int = 3) -> RebuildResult:
+        """One full rebuild of the DHCP set.
+
+        ``allow_restart`` False (the service's restart pacing) renders and compares but, if dhcpd's inputs
+        changed, leaves everything as it is and marks the result ``deferred``: swap and restart are one step.
+        """
         result = RebuildResult()
         timer = time.perf_counter()
-        snapshot = await self.read()
+        snapshot = await self.read(attempts)
         plant = snapshot.plant
+        result.rebuild_interval = plant.provha.rebuild_interval if plant.provha else None
+        result.multiple_provisioning_systems = plant.provbase.multiple_provisioning_systems
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
         result.durations["db"] = time.perf_counter() - timer
 
@@ -164,14 +178,32 @@ class Rebuilder:
             result.diff = self.target.diff(rendered.artifacts)
             return result
 
+        if not force:
+            self._drop_guard(rendered.artifacts)
         with self.target.locked():
             plan = self.target.plan(rendered.artifacts)
-            if plan.changed:
+            if plan.changed and not allow_restart:
+                result.deferred = True
+            elif plan.changed:
                 timer = time.perf_counter()
                 await self.validate(self.target.stage(rendered.artifacts))
                 result.durations["validate"] = time.perf_counter() - timer
                 await self._swap_and_restart(plan, result)
         return result
+
+    def _drop_guard(self, artifacts: list[Artifact]) -> None:
+        """Refuse a set that loses more than ``max_drop`` of the live modem hosts (a truncated replica)."""
+        new = next((a.data for a in artifacts if a.path == HOSTS_FILE), b"")
+        try:
+            live = (self.config.dhcp.dir / HOSTS_FILE).read_bytes()
+        except OSError:
+            return
+        live_hosts, new_hosts = _host_count(live), _host_count(new)
+        if live_hosts and new_hosts < live_hosts * (1 - self.config.service.max_drop):
+            raise RefusedError(
+                f"the new {HOSTS_FILE} has {new_hosts} modem hosts, the live one {live_hosts}: more than "
+                f"{self.config.service.max_drop:.0%} would go; refused (start with --force to apply it)"
+            )
 
     async def _swap_and_restart(self, plan: Plan, result: RebuildResult) -> None:
         timer = time.perf_counter()
@@ -196,6 +228,10 @@ class Rebuilder:
             f"restart after rollback {'succeeded' if again.ok else 'failed too: ' + again.describe()}",
             restart.output,
         )
+
+
+def _host_count(data: bytes) -> int:
+    return data.count(b"\nhost ") + (1 if data.startswith(b"host ") else 0)
 
 
 def _dhcpd_message(result: CommandResult) -> str:

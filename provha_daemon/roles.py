@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provha_daemon.config import Config
-from provha_daemon.errors import RoleError
+from provha_daemon.errors import MasterRoleError, RoleError
 from provha_daemon.plant import ProvHA
 
 
@@ -66,7 +66,7 @@ def resolve_pair(config: Config, provha: ProvHA | None, addresses: frozenset[str
     """The slave's own/peer addresses and DNS secret; ``RoleError`` unless this host is the slave."""
     role, source = decide_role(config, provha, addresses)
     if role == "master":
-        raise RoleError(f"this host is the ProvHA master ({source}); provha-daemon runs on the slave only")
+        raise MasterRoleError(f"this host is the ProvHA master ({source}); provha-daemon runs on the slave only")
     if role != "slave":
         raise RoleError(f"cannot tell whether this host is the ProvHA slave: {source}")
     if provha is None:

@@ -132,6 +132,16 @@ class MariaDBServer:
                 proc.wait()
         self._proc = None
 
+    def kill(self) -> None:
+        """Crash mariadbd: SIGKILL, no shutdown at all (the datadir is left as after a power cut)."""
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        self._proc = None
+
     def execute(self, sql: str, database: str | None = None) -> list[tuple[Any, ...]]:
         """Run SQL (one or more ``;``-separated statements) as root; return the last result set's rows."""
         conn = pymysql.connect(

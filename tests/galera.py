@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
-from tests.dbserver import MariaDBServer, free_port
+from tests.dbserver import MariaDBServer, PlantDB, free_port
 
 PROVIDER = Path("/usr/lib/galera/libgalera_smm.so")
 
@@ -52,3 +53,99 @@ def wait_state(node: MariaDBServer, wanted: str, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"galera node did not reach {wanted} in {timeout} s: {node.error_log}")
         time.sleep(0.1)
+
+
+def status(node: MariaDBServer, name: str) -> str:
+    """One ``SHOW GLOBAL STATUS`` value of the node (as root over its socket), or '' if it does not answer."""
+    try:
+        rows = node.execute(f"SHOW GLOBAL STATUS LIKE '{name}'")
+    except Exception:  # any failure to answer means "no value"
+        return ""
+    return str(rows[0][1]) if rows else ""
+
+
+def wait_status(node: MariaDBServer, name: str, wanted: str, timeout: float = 60.0) -> None:
+    """Wait until status ``name`` of the node equals ``wanted``; raise after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while (value := status(node, name)) != wanted:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"galera node: {name} is {value!r}, not {wanted!r} after {timeout} s: {node.error_log}")
+        time.sleep(0.1)
+
+
+class GaleraCluster:
+    """Two Galera nodes on 127.0.0.1: node 1 bootstraps (the master's side), node 2 joins by rsync SST, read-only."""
+
+    def __init__(self, basedir: Path, timeout: float = 60.0) -> None:
+        """Lay out both nodes under ``basedir`` (which user mysql must be able to reach); nothing starts yet."""
+        self.basedir = Path(basedir)
+        self.timeout = timeout
+        self.gcomm_ports = [free_port(), free_port()]
+        self.node1 = galera_node(self.basedir / "node1", self.gcomm_ports, self.gcomm_ports[0], bootstrap=True)
+        self.node2 = galera_node(self.basedir / "node2", self.gcomm_ports, self.gcomm_ports[1], bootstrap=False)
+        for number, node in ((1, self.node1), (2, self.node2)):
+            node.options = (*node.options, f"--wsrep_node_name=node{number}")
+
+    def __repr__(self) -> str:
+        """Show both nodes."""
+        return f"GaleraCluster(node1={self.node1!r}, node2={self.node2!r})"
+
+    @property
+    def degraded(self) -> bool:
+        """Whether node 1 is down (killed and not yet recovered)."""
+        return not self.node1.running
+
+    def start(self) -> None:
+        """Bootstrap node 1, join node 2 (full SST), wait until both are Synced, then make node 2 read-only."""
+        try:
+            self.node1.start()
+            wait_state(self.node1, "Synced", self.timeout)
+            self.node2.start()
+            wait_state(self.node2, "Synced", self.timeout)
+            self.node2.execute("SET GLOBAL read_only = ON")
+        except BaseException:
+            self.stop()
+            raise
+
+    def kill_node1(self) -> None:
+        """SIGKILL node 1 (no clean leave): node 2 loses quorum a few seconds later."""
+        self.node1.kill()
+
+    def wait_non_primary(self) -> None:
+        """Wait until node 2 has noticed node 1 is gone and reports a non-Primary component."""
+        wait_status(self.node2, "wsrep_cluster_status", "non-Primary", self.timeout)
+
+    def recover(self) -> None:
+        """Bootstrap a Primary component on node 2 (pc.bootstrap), rejoin node 1 without bootstrap; both Synced."""
+        if not self.degraded:
+            return
+        self.wait_non_primary()
+        self.node2.execute("SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'")
+        wait_status(self.node2, "wsrep_cluster_status", "Primary", self.timeout)
+        wait_state(self.node2, "Synced", self.timeout)
+        # Restart node 1 as an ordinary joiner: the same ports, but the cluster's address instead of gcomm://.
+        joiner = "--wsrep_cluster_address=gcomm://" + ",".join(f"127.0.0.1:{p}" for p in self.gcomm_ports)
+        self.node1.options = tuple(
+            joiner if option.startswith("--wsrep_cluster_address=") else option for option in self.node1.options
+        )
+        self.node1.start()
+        wait_state(self.node1, "Synced", self.timeout)
+        wait_state(self.node2, "Synced", self.timeout)
+
+    def wait_replicated(self) -> None:
+        """Wait until node 2 has committed every write node 1 has committed (``wsrep_last_committed``)."""
+        target = int(status(self.node1, "wsrep_last_committed") or "0")
+        deadline = time.monotonic() + self.timeout
+        while int(status(self.node2, "wsrep_last_committed") or "-1") < target:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"node 2 did not apply up to seqno {target} in {self.timeout} s")
+            time.sleep(0.02)
+
+    def on_node2(self, db: PlantDB) -> PlantDB:
+        """The same plant database (created on node 1, replicated) as seen on node 2's port and socket."""
+        return dataclasses.replace(db, port=self.node2.port, socket=self.node2.socket, server=self.node2)
+
+    def stop(self) -> None:
+        """Stop node 2, then node 1 (whichever still runs); the datadirs stay for the caller to remove."""
+        self.node2.stop()
+        self.node1.stop()

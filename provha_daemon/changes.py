@@ -1,0 +1,158 @@
+"""Change detection on the read-only replica: a cheap server-wide gate, then per-table fingerprints.
+
+Every poll reads one status query (the gate: InnoDB's row counters and Galera's ``wsrep_last_committed``, about
+0.3 ms). Only when the gate moved (or every ``full_check_interval``) does it read the per-table fingerprints
+``COUNT(*), MAX(id), MAX(updated_at)`` of the watched tables in one round trip. The fingerprint moves on insert,
+update through NMS Prime (which sets ``updated_at``), soft delete and hard delete; writes of status columns that
+leave ``updated_at`` alone do not move it. ``updated_at`` has one-second resolution, so a table whose newest
+``updated_at`` is the current second is "hot": a second change in that same second would not move it. The
+detector reports ``settle_at`` and the loop starts no rebuild before the database clock has left that second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from provha_daemon.schema import Schema
+
+Query = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
+
+# Logical table names; "gateway" is netgw or cmts by schema generation.
+WATCHED = ("gateway", "ippool", "modem", "mta", "endpoint", "configfile", "qos", "contract", "provbase",
+           "provvoip", "provha")
+# What the DHCP files are built from. contract and configfile only matter to ignore-cpe.conf when
+# provbase.multiple_provisioning_systems is set.
+DHCP_TABLES = frozenset({"gateway", "ippool", "modem", "mta", "endpoint", "provbase", "provvoip", "provha"})
+DHCP_TABLES_MULTI = DHCP_TABLES | {"contract", "configfile"}
+
+GATE_VARIABLES = ("Innodb_rows_inserted", "Innodb_rows_updated", "Innodb_rows_deleted", "wsrep_last_committed")
+READY_VARIABLES = ("wsrep_ready", "wsrep_local_state_comment", "wsrep_cluster_status")
+GATE_SQL = (
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ("
+    + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES)
+    + ")"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One table's change fingerprint."""
+
+    rows: int
+    max_id: int | None
+    max_updated: dt.datetime | None
+
+
+@dataclass(slots=True)
+class Poll:
+    """What one poll saw."""
+
+    changed: set[str] = field(default_factory=set)
+    fingerprinted: bool = False
+    status: dict[str, str] = field(default_factory=dict)
+    db_now: dt.datetime | None = None
+
+
+def table_names(schema: Schema) -> dict[str, str]:
+    """Logical watched name → real table name, for the tables this database has."""
+    names = {}
+    for logical in WATCHED:
+        real = schema.gateway_table if logical == "gateway" else logical
+        if schema.has_table(real):
+            names[logical] = real
+    return names
+
+
+def fingerprint_sql(tables: Mapping[str, str], schema: Schema) -> str:
+    """One UNION ALL query returning (name, rows, max id, max updated_at, NOW()) per watched table."""
+    parts = []
+    for logical, real in tables.items():
+        updated = "MAX(updated_at)" if schema.has(real, "updated_at") else "NULL"
+        max_id = "MAX(id)" if schema.has(real, "id") else "NULL"
+        parts.append(f"SELECT '{logical}', COUNT(*), {max_id}, {updated}, NOW() FROM {real}")
+    return " UNION ALL ".join(parts)
+
+
+class ChangeDetector:
+    """Remembers the last gate and fingerprints of one node; ``reset()`` when the connection changes."""
+
+    def __init__(self, tables: Mapping[str, str], schema: Schema, full_check_interval: float) -> None:
+        self.tables = dict(tables)
+        self.sql = fingerprint_sql(self.tables, schema)
+        self.full_check_interval = full_check_interval
+        self.gate: tuple[str, ...] | None = None
+        self.fingerprints: dict[str, Fingerprint] = {}
+        self.last_full_check = float("-inf")
+        self.settle_at: dt.datetime | None = None
+
+    def reset(self) -> None:
+        """Forget everything: the next poll fingerprints all tables (new node, reconnect, restart)."""
+        self.gate = None
+        self.fingerprints = {}
+        self.last_full_check = float("-inf")
+
+    async def poll(self, query: Query, now: float) -> Poll:
+        """One poll: the gate, and the fingerprints if the gate moved or a full check is due."""
+        result = Poll()
+        result.status = {str(k): str(v) for k, v in await query(GATE_SQL)}
+        gate = tuple(result.status.get(name, "") for name in GATE_VARIABLES)
+        due = now - self.last_full_check >= self.full_check_interval
+        if gate == self.gate and not due:
+            if self.settle_at is not None:
+                result.db_now = _datetime((await query("SELECT NOW()"))[0][0])
+            return result
+        rows = await query(self.sql)
+        self.gate = gate
+        self.last_full_check = now
+        result.fingerprinted = True
+        first = not self.fingerprints
+        for name, count, max_id, max_updated, db_now in rows:
+            fp = Fingerprint(int(count), None if max_id is None else int(max_id), _datetime(max_updated))
+            result.db_now = _datetime(db_now)
+            if self.fingerprints.get(str(name)) != fp and not first:
+                result.changed.add(str(name))
+            self.fingerprints[str(name)] = fp
+        self._update_settle(result.db_now)
+        return result
+
+    def _update_settle(self, db_now: dt.datetime | None) -> None:
+        """A table changed within the database's current second may change again unseen in that second."""
+        if db_now is None:
+            return
+        second = db_now.replace(microsecond=0)
+        hot = [
+            fp.max_updated for fp in self.fingerprints.values()
+            if fp.max_updated is not None and second <= fp.max_updated <= second + dt.timedelta(seconds=2)
+        ]
+        if hot:
+            candidate = max(hot).replace(microsecond=0) + dt.timedelta(seconds=1)
+            if self.settle_at is None or candidate > self.settle_at:
+                self.settle_at = candidate
+
+    def settled(self, db_now: dt.datetime | None) -> bool:
+        """Whether a snapshot taken now would include every change of the hot second."""
+        if self.settle_at is None:
+            return True
+        if db_now is None or db_now >= self.settle_at:
+            self.settle_at = None
+            return True
+        return False
+
+
+def dhcp_tables(multiple_provisioning_systems: bool) -> frozenset[str]:
+    """The watched tables the DHCP set depends on."""
+    return DHCP_TABLES_MULTI if multiple_provisioning_systems else DHCP_TABLES
+
+
+def _datetime(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
