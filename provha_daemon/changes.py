@@ -1,7 +1,10 @@
 """Change detection on the read-only replica: a cheap server-wide gate, then per-table fingerprints.
 
-Every poll reads one status query (the gate: InnoDB's row counters and Galera's ``wsrep_last_committed``, about
-0.3 ms). Only when the gate moved (or every ``full_check_interval``) does it read the per-table fingerprints
+Every poll reads one status query, the gate (about 0.5 ms): the server's handler write/update/delete/commit
+counters of every session but our own, and Galera's ``wsrep_last_committed``. Any committed row change on this node,
+local or applied from the master, moves it; our own reads do not. Only when the gate moved (then once more on the
+next poll, in case a commit was counted a moment before it became visible), or every ``full_check_interval``,
+does it read the per-table fingerprints
 ``COUNT(*), MAX(id), MAX(updated_at)`` of the watched tables in one round trip. The fingerprint moves on insert,
 update through NMS Prime (which sets ``updated_at``), soft delete and hard delete; writes of status columns that
 leave ``updated_at`` alone do not move it. ``updated_at`` has one-second resolution, so a table whose newest
@@ -28,12 +31,15 @@ WATCHED = ("gateway", "ippool", "modem", "mta", "endpoint", "configfile", "qos",
 DHCP_TABLES = frozenset({"gateway", "ippool", "modem", "mta", "endpoint", "provbase", "provvoip", "provha"})
 DHCP_TABLES_MULTI = DHCP_TABLES | {"contract", "configfile"}
 
-GATE_VARIABLES = ("Innodb_rows_inserted", "Innodb_rows_updated", "Innodb_rows_deleted", "wsrep_last_committed")
-READY_VARIABLES = ("wsrep_ready", "wsrep_local_state_comment", "wsrep_cluster_status")
+# Counted per session: the gate subtracts this session's share, so polling does not move it.
+SESSION_COUNTERS = ("HANDLER_WRITE", "HANDLER_UPDATE", "HANDLER_DELETE", "HANDLER_COMMIT")
+GATE_VARIABLES = (*SESSION_COUNTERS, "WSREP_LAST_COMMITTED")
+READY_VARIABLES = ("WSREP_READY", "WSREP_LOCAL_STATE_COMMENT", "WSREP_CLUSTER_STATUS")
 GATE_SQL = (
-    "SHOW GLOBAL STATUS WHERE Variable_name IN ("
+    "SELECT 'global', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ("
     + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES)
-    + ")"
+    + ") UNION ALL SELECT 'session', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+    "WHERE VARIABLE_NAME IN (" + ", ".join(f"'{name}'" for name in SESSION_COUNTERS) + ")"
 )
 
 
@@ -83,9 +89,10 @@ class ChangeDetector:
         self.tables = dict(tables)
         self.sql = fingerprint_sql(self.tables, schema)
         self.full_check_interval = full_check_interval
-        self.gate: tuple[str, ...] | None = None
+        self.gate: tuple[int, ...] | None = None
         self.fingerprints: dict[str, Fingerprint] = {}
         self.last_full_check = float("-inf")
+        self.recheck = False
         self.settle_at: dt.datetime | None = None
 
     def reset(self) -> None:
@@ -95,18 +102,20 @@ class ChangeDetector:
         self.last_full_check = float("-inf")
 
     async def poll(self, query: Query, now: float) -> Poll:
-        """One poll: the gate, and the fingerprints if the gate moved or a full check is due."""
+        """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due."""
         result = Poll()
-        result.status = {str(k): str(v) for k, v in await query(GATE_SQL)}
-        gate = tuple(result.status.get(name, "") for name in GATE_VARIABLES)
+        gate = self._gate(await query(GATE_SQL), result.status)
+        moved = gate != self.gate
         due = now - self.last_full_check >= self.full_check_interval
-        if gate == self.gate and not due:
+        if not (moved or due or self.recheck):
             if self.settle_at is not None:
                 result.db_now = _datetime((await query("SELECT NOW()"))[0][0])
             return result
         rows = await query(self.sql)
+        self.recheck = moved and self.gate is not None
         self.gate = gate
-        self.last_full_check = now
+        if due:
+            self.last_full_check = now
         result.fingerprinted = True
         first = not self.fingerprints
         for name, count, max_id, max_updated, db_now in rows:
@@ -117,6 +126,20 @@ class ChangeDetector:
             self.fingerprints[str(name)] = fp
         self._update_settle(result.db_now)
         return result
+
+    @staticmethod
+    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> tuple[int, ...]:
+        """The other sessions' counters; fills ``status`` with the Galera readiness variables (lower case)."""
+        own: dict[str, int] = {}
+        total: dict[str, int] = {}
+        for scope, name, value in rows:
+            key, text = str(name).upper(), str(value)
+            if scope == "session":
+                own[key] = int(text) if text.isdigit() else 0
+            else:
+                status[key.lower()] = text
+                total[key] = int(text) if text.lstrip("-").isdigit() else 0
+        return tuple(total.get(name, 0) - own.get(name, 0) for name in GATE_VARIABLES)
 
     def _update_settle(self, db_now: dt.datetime | None) -> None:
         """A table changed within the database's current second may change again unseen in that second."""

@@ -84,8 +84,8 @@ class Service:
         self.stop = asyncio.Event()
         self.reload = asyncio.Event()
         self.addresses = local_addresses()
-        self._apply_config(config)
         self.state = State()
+        self._apply_config(config)
         self.session: Session | None = None
         self.detector: ChangeDetector | None = None
         self.pending = _Pending()
@@ -102,8 +102,11 @@ class Service:
         self.config = config
         self.rebuilder = Rebuilder(config, self.addresses)
         self.rebuilder.db.log_failures = False
-        self.wait = wait_exponential_jitter(initial=config.service.retry_initial, max=config.service.retry_max,
+        self.wait = wait_exponential_jitter(multiplier=config.service.retry_initial, max=config.service.retry_max,
                                             jitter=config.service.retry_initial)
+        self.state.poll_interval = config.service.poll_interval
+        self.state.stale_warning = config.service.stale_warning
+        self.state.progress_timeout = config.service.progress_timeout
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 

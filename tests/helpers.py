@@ -72,7 +72,7 @@ class Setup:
 
 
 def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top: str = "",
-                 hosts: list[str] | None = None, with_omapi: bool = True) -> Setup:
+                 hosts: list[str] | None = None, with_omapi: bool = True, service: str | None = None) -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
     bin_dir = tmp_path / "bin"
@@ -90,5 +90,6 @@ def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top
         f'[dhcp]\ndir = "{dhcp_dir}"\nrestart_command = ["{restart.script}"]\n'
         f'check_command = ["{check.script}", "is-active"]\ncheck_delay = 0.0\n'
         f'server_fqdn = "slave.nmsprime.test"\ntime_offset = 3600\nfile_group = ""\n{omapi}{extra_dhcp}'
+        + (f"\n[service]\nstate_file = \"{tmp_path / 'run' / 'state.json'}\"\n{service}" if service is not None else "")
     )
     return Setup(config, dhcp_dir, restart, check)
