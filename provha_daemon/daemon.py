@@ -47,6 +47,14 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 DEFAULT_REBUILD_INTERVAL = 3600
 
 
+def longest_iteration(config: Config) -> float:
+    """The longest a legitimate loop iteration can take with these timeouts; WatchdogSec must be above it."""
+    db, dhcp = config.database, config.dhcp
+    read = len(db.hosts) * (db.connect_timeout + 1 + 2 * db.query_timeout)
+    restart = dhcp.restart_timeout + dhcp.check_delay + dhcp.restart_timeout
+    return read + dhcp.validate_timeout + 2 * restart  # a failed restart is followed by one after the rollback
+
+
 def rebuild_interval(configured: int | None, from_db: int | None) -> int:
     """The cyclic full rebuild period: config, else the DB's value rounded up to a minute, within 60..604800."""
     if configured is not None:
@@ -120,6 +128,10 @@ class Service:
             log.info("service.started", pid=self.state.pid, role=self.state.role,
                      poll_interval=self.config.service.poll_interval,
                      watchdog_interval=self.notifier.watchdog_interval)
+            bound = longest_iteration(self.config)
+            if self.notifier.watchdog_interval is not None and 2 * self.notifier.watchdog_interval < bound:
+                log.warning("service.watchdog_too_short", watchdog_sec=2 * self.notifier.watchdog_interval,
+                            longest_iteration_sec=round(bound), detail="raise WatchdogSec or lower the timeouts")
             await self.main_loop()
             return 0
         except MasterRoleError as exc:

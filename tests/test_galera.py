@@ -111,3 +111,32 @@ def test_daemon_reads_node2_again_after_recovery(tmp_path: Path, galera_cluster:
     assert main(["--config", str(setup.config), "--once"]) == 4  # the seed's 3 malformed rows are skipped by design
     rendered = "".join(p.read_text() for p in sorted(setup.dhcp_dir.rglob("*.conf")))
     assert "cm-100051" in rendered
+
+
+def test_service_goes_stale_on_lost_quorum_and_catches_up(tmp_path: Path, galera_cluster: GaleraCluster,
+                                                           plant: PlantDB) -> None:
+    """The running service reports 'db not synced' while node 2 has no quorum, keeps the files, then catches up."""
+    from tests.service import Daemon, NotifySocket, wait_until
+    from tests.test_daemon import SERVICE
+
+    galera_cluster.recover()
+    setup = write_config(tmp_path, galera_cluster.on_node2(plant), service=SERVICE)
+    notify = NotifySocket(tmp_path / "notify.sock")
+    daemon = Daemon(setup.config, notify=notify, watchdog_usec=2_000_000)
+    try:
+        daemon.wait_event("rebuild.done")
+        before = _tree(setup.dhcp_dir)
+        galera_cluster.kill_node1()
+        galera_cluster.wait_non_primary()
+        daemon.wait_event("db.not_synced")
+        notify.wait_for(lambda lines: any("db not synced for" in line for _, line in lines))
+        assert {k: v for k, v in _tree(setup.dhcp_dir).items()} == before
+        assert daemon.proc.poll() is None
+        galera_cluster.recover()
+        daemon.wait_event("db.back")
+        _insert_modem(plant, 100052)
+        wait_until(lambda: "cm-100052" in (setup.dhcp_dir / "modems-host.conf").read_text(),
+                   what="a write on node 1 after recovery")
+    finally:
+        assert daemon.stop() == 0
+        notify.close()

@@ -45,3 +45,14 @@ def test_unit_has_notify_watchdog_and_no_restart_loop_on_exit_2() -> None:
     assert service["PrivateTmp"] == "yes" and service["ProtectHome"] == "yes"
     unit = _unit()["Unit"]
     assert "mariadb.service" in unit["After"] and "mariadb.service" in unit["Wants"]
+
+
+def test_watchdog_exceeds_the_longest_legitimate_iteration() -> None:
+    """With the default timeouts and two Galera nodes, WatchdogSec is above the longest iteration the loop allows."""
+    from dataclasses import replace
+
+    from provha_daemon.config import Config, DatabaseConfig
+    from provha_daemon.daemon import longest_iteration
+
+    config = replace(Config(), database=DatabaseConfig(hosts=("10.0.0.2", "10.0.0.1")))
+    assert int(_unit()["Service"]["WatchdogSec"]) > longest_iteration(config)
