@@ -198,6 +198,7 @@ class Service:
     async def shutdown(self) -> None:
         """STOPPING=1, drop the connection, remove the state file, restore signal handlers."""
         self.notifier.stopping()
+        self.notifier.close()
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -388,7 +389,13 @@ class Service:
         s = self.state
         now = time.time()
         db = f"db ok ({s.db_node})" if s.db == "ok" else f"db {s.db.replace('_', ' ')} for {now - s.db_since:.0f}s"
-        parts = [s.role if s.role == "slave" else f"role {s.role}, waiting for database", db]
+        if s.role == "slave":
+            role = "slave"
+        elif s.db == "ok":
+            role = f"role {s.role}: {s.role_detail}"
+        else:
+            role = f"role {s.role}, waiting for database"
+        parts = [role, db]
         if s.last_poll_ok:
             parts.append("poll " + time.strftime("%H:%M:%S", time.localtime(s.last_poll_ok)))
         if s.last_rebuild:

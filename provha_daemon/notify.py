@@ -28,7 +28,7 @@ class Notifier:
         if watchdog_usec and watchdog_usec.isdigit() and int(watchdog_usec) > 0 and mine:
             # Half the timeout, as sd_watchdog_enabled(3) recommends.
             self.watchdog_interval = int(watchdog_usec) / 2_000_000
-        self._notifier = sdnotify.SystemdNotifier() if self.enabled else None
+        self._notifier = _connect(socket_path) if socket_path else None
         env.pop("NOTIFY_SOCKET", None)
         self._last_ping = float("-inf")
         self._last_status = ""
@@ -55,6 +55,12 @@ class Notifier:
             self._last_status = text
             self._send(f"STATUS={text}")
 
+    def close(self) -> None:
+        """Close the socket (at exit)."""
+        if self._notifier is not None and self._notifier.socket is not None:
+            self._notifier.socket.close()
+        self._notifier = None
+
     def iteration_completed(self, now: float | None = None) -> bool:
         """WATCHDOG=1 after a completed loop iteration, at most every half watchdog timeout; True if sent."""
         if self.watchdog_interval is None:
@@ -65,3 +71,16 @@ class Notifier:
         self._last_ping = now
         self._send("WATCHDOG=1")
         return True
+
+
+def _connect(address: str) -> sdnotify.SystemdNotifier:
+    """An sdnotify client for ``address`` (sdnotify reads the address from the environment itself)."""
+    saved = os.environ.get("NOTIFY_SOCKET")
+    os.environ["NOTIFY_SOCKET"] = address
+    try:
+        return sdnotify.SystemdNotifier()
+    finally:
+        if saved is None:
+            del os.environ["NOTIFY_SOCKET"]
+        else:
+            os.environ["NOTIFY_SOCKET"] = saved

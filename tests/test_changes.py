@@ -1,0 +1,90 @@
+"""Tests of change detection against a real MariaDB: the gate, the per-table fingerprints, what moves them."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from provha_daemon.changes import ChangeDetector, dhcp_tables, table_names
+from provha_daemon.config import load_config
+from provha_daemon.db import Database, Session
+from tests.dbserver import PlantDB, PlantFactory
+from tests.helpers import write_config
+
+_clock = itertools.count(1000)
+
+
+@pytest.fixture
+async def watched(tmp_path: Path, plant_db: PlantFactory) -> AsyncIterator[tuple[PlantDB, Session, ChangeDetector]]:
+    """A seeded plant, an open polling session as the SELECT-only user, and a detector with a baseline."""
+    db = plant_db("netgw")
+    session = await Database(load_config(write_config(tmp_path, db).config).database).open_session()
+    detector = ChangeDetector(table_names(session.schema), session.schema, full_check_interval=10_000)
+    first = await detector.poll(session.query, next(_clock))
+    assert first.fingerprinted and not first.changed  # the baseline
+    yield db, session, detector
+    session.close()
+
+
+async def test_own_polls_do_not_move_the_gate(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """Polling (and reading) moves none of the gate's counters, so an idle poll is one cheap query."""
+    _, session, detector = watched
+    for _ in range(3):
+        assert not (await detector.poll(session.query, next(_clock))).fingerprinted
+
+
+@pytest.mark.parametrize(
+    ("sql", "table"),
+    [
+        ("UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001", "modem"),
+        ("UPDATE modem SET deleted_at = NOW(), updated_at = NOW() WHERE id = 100001", "modem"),
+        ("DELETE FROM modem WHERE id = 100001", "modem"),
+        ("DELETE FROM endpoint WHERE id = 200003", "endpoint"),
+        ("UPDATE ippool SET active = 0, updated_at = NOW() WHERE id = 1", "ippool"),
+        ("UPDATE provha SET slaves = '10.0.0.3', updated_at = NOW()", "provha"),
+        ("UPDATE netgw SET hostname = 'cmts-n2', updated_at = NOW() WHERE id = 1", "gateway"),
+    ],
+)
+async def test_changes_are_seen(watched: tuple[PlantDB, Session, ChangeDetector], sql: str, table: str) -> None:
+    """Updates, soft deletes and hard deletes move the table's fingerprint and only that table's."""
+    db, session, detector = watched
+    db.execute(sql)
+    poll = await detector.poll(session.query, next(_clock))
+    assert poll.fingerprinted
+    assert poll.changed == {table}
+
+
+async def test_status_writes_and_unwatched_tables_change_nothing(
+        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """The master's status-column writes (no updated_at) and writes to unwatched tables report no change."""
+    db, session, detector = watched
+    db.execute("UPDATE modem SET us_pwr = 42, phy_updated_at = NOW(); UPDATE global_config SET headline1 = 'x'")
+    poll = await detector.poll(session.query, next(_clock))
+    assert poll.fingerprinted and not poll.changed
+
+
+async def test_recheck_after_a_gate_move(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """After the gate moved, the next poll fingerprints once more even if the gate stands still."""
+    db, session, detector = watched
+    db.execute("UPDATE modem SET us_pwr = 1")
+    assert (await detector.poll(session.query, next(_clock))).fingerprinted
+    assert (await detector.poll(session.query, next(_clock))).fingerprinted
+    assert not (await detector.poll(session.query, next(_clock))).fingerprinted
+
+
+async def test_full_check_runs_even_when_the_gate_is_still(
+        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """Every full_check_interval the fingerprints are read whatever the gate says."""
+    _, session, detector = watched
+    detector.full_check_interval = 0
+    assert (await detector.poll(session.query, next(_clock))).fingerprinted
+
+
+def test_dhcp_dependencies() -> None:
+    """qos never feeds the DHCP set; contract and configfile only with multiple provisioning systems."""
+    assert "qos" not in dhcp_tables(True)
+    assert "contract" not in dhcp_tables(False)
+    assert {"contract", "configfile"} <= dhcp_tables(True)
