@@ -2,7 +2,7 @@
 
 A change is committed on the "master" connection; the latency is the time until the slave's modems-host.conf
 holds the new value (the file is polled every 5 ms). Changes are spaced by more than the default
-min_restart_interval (30 s) so that every one of them is applied on its own. Prints each sample and the median.
+min_restart_interval (30 s), with a random phase against the poll, so that every one is applied on its own. Prints each sample and the median.
 
     .venv/bin/python -m benchmarks.change_latency --changes 20
 """
@@ -10,6 +10,7 @@ min_restart_interval (30 s) so that every one of them is applied on its own. Pri
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -42,8 +43,10 @@ def main() -> int:
             daemon.wait_event("rebuild.done", timeout=60)
             hosts = setup.dhcp_dir / "modems-host.conf"
             samples = []
+            rng = random.Random(4491)
             for i in range(args.changes):
-                time.sleep(args.spacing)
+                # A random phase against the 2 s poll, so the samples cover the whole poll interval.
+                time.sleep(args.spacing + rng.uniform(0, 2.0))
                 mac = f"00:11:22:33:{i // 100:02x}:{i % 100:02d}"
                 db.execute(f"UPDATE modem SET mac = '{mac}', updated_at = NOW() WHERE id = 100001")
                 committed = time.monotonic()

@@ -270,3 +270,19 @@ def test_malformed_addresses_are_skipped_and_named(netgw: tuple[PlantDB, Setup],
     pools = (setup.dhcp_dir / "cmts_gws/1.conf").read_text()
     assert "10.20.0.0" not in pools and "100.65.0.0" not in pools and "10.10.0.0" in pools
     assert "ep-outside" not in (setup.dhcp_dir / "endpoints-host.conf").read_text()
+
+
+def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """--once refuses (exit 7, files kept) a set losing over half the modem hosts; --force applies it."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute("UPDATE modem SET deleted_at = NOW() WHERE id <> 100001")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 7
+    assert "refused" in str(next(e for e in events if e["event"] == "rebuild.failed")["error"])
+    assert _tree(setup.dhcp_dir) == before
+    code, _, _ = _run(setup, capsys, "--once", "--force")
+    assert code == 4
+    assert "cm-100004" not in (setup.dhcp_dir / "modems-host.conf").read_text()
