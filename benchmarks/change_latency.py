@@ -2,7 +2,8 @@
 
 A change is committed on the "master" connection; the latency is the time until the slave's modems-host.conf
 holds the new value (the file is polled every 5 ms). Changes are spaced by more than the default
-min_restart_interval (30 s), with a random phase against the poll, so that every one is applied on its own. Prints each sample and the median.
+min_restart_interval (30 s), with a random phase against the poll, so that every one is applied on its own.
+Prints each sample and the median.
 
     .venv/bin/python -m benchmarks.change_latency --changes 20
 """
