@@ -65,6 +65,7 @@ class Modem:
     internet_access: bool
     configfile_id: int | None
     contract_id: int | None
+    qos_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Mta:
     modem_id: int | None
     mac: str | None
     type: str
+    configfile_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,31 @@ class Contract:
     id: int
     internet_access: bool
     has_telephony: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A live ``configfile`` row: a DOCSIS text template, its parent and firmware."""
+
+    id: int
+    name: str
+    text: str
+    device: str
+    parent_id: int | None
+    firmware: str | None
+
+
+@dataclass(slots=True)
+class TftpInputs:
+    """What the TFTP configs need beyond the DHCP plant: templates and the rows their placeholders name."""
+
+    configfiles: dict[int, ConfigFile] = field(default_factory=dict)
+    qos: dict[int, dict[str, object]] = field(default_factory=dict)
+    provbase: dict[str, object] = field(default_factory=dict)
+    modems: dict[int, dict[str, object]] = field(default_factory=dict)  # only the columns templates name
+    mtas: dict[int, dict[str, object]] = field(default_factory=dict)
+    phonenumbers: dict[int, dict[int, dict[str, object]]] = field(default_factory=dict)  # mta id -> port -> row
+    modem_options: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +165,7 @@ class Plant:
     contracts: dict[int, Contract] = field(default_factory=dict)
     configfile_ids: frozenset[int] = frozenset()
     skipped: list[Skipped] = field(default_factory=list)
+    tftp: TftpInputs | None = None
 
     @property
     def has_mta_table(self) -> bool:
@@ -307,10 +335,11 @@ async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: s
 async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Modem]:
     access = schema.modem_access_column or "1"
     columns = ["id", "hostname", "mac", "public", access,
-               schema.column_or("modem", "configfile_id", "NULL"), schema.column_or("modem", "contract_id", "NULL")]
+               schema.column_or("modem", "configfile_id", "NULL"), schema.column_or("modem", "contract_id", "NULL"),
+               schema.column_or("modem", "qos_id", "NULL")]
     modems = []
     mac, hostname, flag, ref = v.mac, v.hostname, v.flag, v.ref
-    for row_id, name, raw_mac, public, internet, configfile_id, contract_id in await fetch(
+    for row_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id in await fetch(
         f"SELECT {', '.join(columns)} FROM modem WHERE {schema.live('modem')} ORDER BY id"
     ):
         try:
@@ -323,6 +352,7 @@ async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Modem
                 flag(internet, default=True),
                 ref(configfile_id),
                 ref(contract_id),
+                ref(qos_id),
             ))
         except v.InvalidValue as exc:
             rows.skip("modem", row_id, exc)
@@ -333,12 +363,12 @@ async def _fetch_mtas(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Mta]:
     if not schema.has_table("mta"):
         return []
     mtas = []
-    for row_id, modem_id, raw_mac, kind in await fetch(
-        f"SELECT id, modem_id, mac, {schema.column_or('mta', 'type', 'NULL')} FROM mta "
-        f"WHERE {schema.live('mta')} ORDER BY id"
+    for row_id, modem_id, raw_mac, kind, configfile_id in await fetch(
+        f"SELECT id, modem_id, mac, {schema.column_or('mta', 'type', 'NULL')}, "
+        f"{schema.column_or('mta', 'configfile_id', 'NULL')} FROM mta WHERE {schema.live('mta')} ORDER BY id"
     ):
         try:
-            mtas.append(Mta(int(row_id), v.ref(modem_id), v.mac(raw_mac), str(kind or "sip")))
+            mtas.append(Mta(int(row_id), v.ref(modem_id), v.mac(raw_mac), str(kind or "sip"), v.ref(configfile_id)))
         except v.InvalidValue as exc:
             rows.skip("mta", row_id, exc)
     return mtas
@@ -390,8 +420,8 @@ async def _fetch_mta_domain(fetch: Fetch, schema: Schema, rows: _Rows) -> str | 
         return None
 
 
-async def load_plant(fetch: Fetch, schema: Schema) -> Plant:
-    """Read every table the DHCP files need through ``fetch`` (one snapshot) and validate each row."""
+async def load_plant(fetch: Fetch, schema: Schema, *, tftp: bool = False) -> Plant:
+    """Read every table the DHCP files (and with ``tftp`` the TFTP configs) need through ``fetch``."""
     provbase = await _fetch_provbase(fetch, schema)
     plant = Plant(schema=schema, provbase=provbase, provha=None, provha_raw=None, mta_domain=None)
     rows = _Rows(plant)
@@ -404,7 +434,69 @@ async def load_plant(fetch: Fetch, schema: Schema) -> Plant:
     plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
     plant.contracts = await _fetch_contracts(fetch, schema)
     _drop_duplicates(plant, rows)
+    if tftp:
+        plant.tftp = await _fetch_tftp(fetch, schema)
     return plant
+
+
+def _columns(schema: Schema, table: str, wanted: set[str]) -> list[str]:
+    """The wanted columns that exist in the table, in a stable order (names come from templates: checked)."""
+    return sorted(c for c in wanted if schema.has(table, c.lower()))
+
+
+def _dicts(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str, object]]:
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+async def _fetch_tftp(fetch: Fetch, schema: Schema) -> TftpInputs:
+    """Templates, and of every other table only the columns some template's placeholders name."""
+    from provha_daemon.configtext import placeholders  # here: the DHCP-only path never needs it
+
+    out = TftpInputs()
+    if not schema.has_table("configfile"):
+        return out
+    cf = schema.column_or
+    device_column = cf("configfile", "device", "'cm'")
+    for row_id, name, text, device, parent, firmware in await fetch(
+        f"SELECT id, {cf('configfile', 'name', 'NULL')}, text, {device_column}, "
+        f"{cf('configfile', 'parent_id', 'NULL')}, {cf('configfile', 'firmware', 'NULL')} FROM configfile "
+        f"WHERE {schema.live('configfile')} ORDER BY id"
+    ):
+        out.configfiles[int(row_id)] = ConfigFile(int(row_id), str(name or ""), str(text or ""), str(device or "cm"),
+                                                  v.ref(parent), str(firmware) if firmware else None)
+    wanted: dict[str, set[str]] = {}
+    for configfile in out.configfiles.values():
+        for table, column in placeholders(configfile.text):
+            wanted.setdefault(table, set()).add(column)
+
+    if schema.has_table("qos"):
+        names = sorted(schema.columns["qos"])
+        out.qos = {int(r["id"]): r for r in _dicts(names, await fetch(  # type: ignore[call-overload]
+            f"SELECT {', '.join(names)} FROM qos WHERE {schema.live('qos')}"))}
+    names = sorted(schema.columns["provbase"])
+    rows = await fetch(f"SELECT {', '.join(names)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1")
+    out.provbase = _dicts(names, rows)[0] if rows else {}
+
+    modem_columns = _columns(schema, "modem", wanted.get("modem", set()) | {"id"})
+    for row in _dicts(modem_columns, await fetch(
+            f"SELECT {', '.join(modem_columns)} FROM modem WHERE {schema.live('modem')}")):
+        out.modems[int(row["id"])] = row  # type: ignore[call-overload]
+    if schema.has_table("mta"):
+        mta_columns = _columns(schema, "mta", wanted.get("mta", set()) | {"id"})
+        for row in _dicts(mta_columns, await fetch(
+                f"SELECT {', '.join(mta_columns)} FROM mta WHERE {schema.live('mta')}")):
+            out.mtas[int(row["id"])] = row  # type: ignore[call-overload]
+    if schema.has_table("phonenumber") and "phonenumber" in wanted:
+        phone_columns = _columns(schema, "phonenumber", wanted["phonenumber"] | {"id", "mta_id", "port", "active"})
+        for row in _dicts(phone_columns, await fetch(
+                f"SELECT {', '.join(phone_columns)} FROM phonenumber WHERE {schema.live('phonenumber')} "
+                "ORDER BY port")):
+            out.phonenumbers.setdefault(int(row["mta_id"]), {})[int(row["port"])] = row  # type: ignore[call-overload]
+    if schema.has("modem_option", "key"):
+        for modem_id, key, value in await fetch(
+                f"SELECT modem_id, `key`, value FROM modem_option WHERE {schema.live('modem_option')}"):
+            out.modem_options.setdefault(int(modem_id), {})[str(key)] = "" if value is None else str(value)
+    return out
 
 
 def _drop_duplicates(plant: Plant, rows: _Rows) -> None:
