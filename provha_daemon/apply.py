@@ -8,9 +8,11 @@ hidden subdirectories of the target directory, so they share its filesystem (ren
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import difflib
 import fcntl
 import grp
+import hashlib
 import os
 import shutil
 import stat
@@ -93,19 +95,10 @@ class Target:
         """The last set that was live before the most recent swap."""
         return self.directory / PREVIOUS
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> contextlib.AbstractContextManager[None]:
         """Exclusive lock of the target, so two writers (a --once run and the service) never interleave."""
         self.ensure_directory()
-        fd = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ApplyError(f"{self.directory} is being written by another provha-daemon") from None
-            yield
-        finally:
-            os.close(fd)
+        return lock_directory(self.directory)
 
     def ensure_directory(self) -> None:
         """Create the target directory (setgid, group-readable like NMS Prime's) when it does not exist yet."""
@@ -258,6 +251,20 @@ class Target:
         return "".join(chunks)
 
 
+@contextlib.contextmanager
+def lock_directory(directory: Path) -> Iterator[None]:
+    """An exclusive, non-blocking lock on ``directory/.provha-lock``; ``ApplyError`` if another writer holds it."""
+    fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ApplyError(f"{directory} is being written by another provha-daemon") from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def rewrite_includes(data: bytes, live: Path, staging: Path) -> bytes:
     """Point ``include "<live>/…"`` statements at the staging copy; nothing else differs from the live bytes."""
     return data.replace(f'include "{live}/'.encode(), f'include "{staging}/'.encode())
@@ -289,5 +296,112 @@ def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FileSet:
+    """Many small files written in place one by one (the TFTP tree): no validator, no reload.
+
+    Each write is temp + rename in the file's own directory, so a reader (a TFTP client) only ever sees a whole
+    old or a whole new file. Durability is per batch: one ``syncfs`` and a directory fsync at the end, not an
+    fsync per file (50 s for 100k files). ``manifest`` remembers, per file, the input key and the digest of what
+    was last written, so an incremental rebuild neither re-encodes nor re-reads unchanged devices; a full rebuild
+    compares with the bytes on disk instead, which repairs anything a crash between rename and sync left behind.
+    """
+
+    def __init__(self, directory: Path, managed: Iterable[str], ownership: Ownership, mode: int = 0o644) -> None:
+        self.directory = directory
+        self.managed = tuple(managed)
+        self.ownership = ownership
+        self.mode = mode
+        self.manifest: dict[str, tuple[int, bytes]] = {}
+        self._dirs: set[Path] = set()
+        self.written: list[str] = []
+        self.removed: list[str] = []
+
+    def live_paths(self) -> set[str]:
+        """The managed files that exist now."""
+        found: set[str] = set()
+        for pattern in self.managed:
+            for path in self.directory.glob(pattern):
+                if not path.name.startswith(".") and path.is_file():
+                    found.add(path.relative_to(self.directory).as_posix())
+        return found
+
+    def unchanged(self, rel: str, key: int) -> bool:
+        """Whether the file was written from the same inputs in this process and is still there."""
+        entry = self.manifest.get(rel)
+        return entry is not None and entry[0] == key and (self.directory / rel).exists()
+
+    def put(self, rel: str, data: bytes, key: int, *, verify: bool) -> bool:
+        """Write ``data`` to ``rel`` unless it already holds exactly that; True if written.
+
+        ``verify`` compares with the bytes on disk; otherwise the manifest's digest is trusted when present.
+        """
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        entry = self.manifest.get(rel)
+        path = self.directory / rel
+        if not verify and entry is not None and entry[1] == digest and path.exists():
+            self.manifest[rel] = (key, digest)
+            return False
+        if verify or entry is None:
+            current = _read(path)
+            if current == data:
+                self.manifest[rel] = (key, digest)
+                return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, self.ownership.uid, self.ownership.gid)
+            os.fchmod(fd, self.mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        self._dirs.add(path.parent)
+        self.manifest[rel] = (key, digest)
+        self.written.append(rel)
+        return True
+
+    def keep(self, rel: str) -> None:
+        """Leave a file as it is (its device failed to build): it must not be removed as stale."""
+        self.manifest.pop(rel, None)
+
+    def remove_except(self, wanted: set[str]) -> None:
+        """Remove managed files that belong to no current device."""
+        for rel in sorted(self.live_paths() - wanted):
+            (self.directory / rel).unlink(missing_ok=True)
+            self._dirs.add((self.directory / rel).parent)
+            self.removed.append(rel)
+            self.manifest.pop(rel, None)
+
+    def sync(self) -> None:
+        """Make the batch durable: one syncfs of the filesystem, then fsync of each touched directory."""
+        if not self._dirs:
+            return
+        _syncfs(self.directory)
+        for directory in sorted(self._dirs):
+            with contextlib.suppress(FileNotFoundError):
+                _fsync_dir(directory)
+        self._dirs.clear()
+
+    def reset_counters(self) -> None:
+        """Start a new rebuild's lists of written and removed files."""
+        self.written, self.removed = [], []
+
+
+def _syncfs(path: Path) -> None:
+    """syncfs(2) on the filesystem holding ``path`` (os.sync where libc has none)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if hasattr(libc, "syncfs") and libc.syncfs(fd) == 0:
+            return
+        os.sync()
     finally:
         os.close(fd)

@@ -14,9 +14,11 @@ detector reports ``settle_at`` and the loop starts no rebuild before the databas
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from provha_daemon.schema import Schema
@@ -25,11 +27,14 @@ Query = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
 
 # Logical table names; "gateway" is netgw or cmts by schema generation.
 WATCHED = ("gateway", "ippool", "modem", "mta", "endpoint", "configfile", "qos", "contract", "provbase",
-           "provvoip", "provha")
+           "provvoip", "provha", "phonenumber", "modem_option")
 # What the DHCP files are built from. contract and configfile only matter to ignore-cpe.conf when
 # provbase.multiple_provisioning_systems is set.
 DHCP_TABLES = frozenset({"gateway", "ippool", "modem", "mta", "endpoint", "provbase", "provvoip", "provha"})
 DHCP_TABLES_MULTI = DHCP_TABLES | {"contract", "configfile"}
+# What the TFTP configs are built from; "files" stands for the keyfile, fw/ and cvc/ the master syncs over.
+TFTP_TABLES = frozenset({"modem", "mta", "configfile", "qos", "contract", "provbase", "phonenumber",
+                         "modem_option", "files"})
 
 # Counted per session: the gate subtracts this session's share, so polling does not move it.
 SESSION_COUNTERS = ("HANDLER_WRITE", "HANDLER_UPDATE", "HANDLER_DELETE", "HANDLER_COMMIT")
@@ -165,9 +170,27 @@ class ChangeDetector:
         return False
 
 
-def dhcp_tables(multiple_provisioning_systems: bool) -> frozenset[str]:
-    """The watched tables the DHCP set depends on."""
-    return DHCP_TABLES_MULTI if multiple_provisioning_systems else DHCP_TABLES
+def dependencies(multiple_provisioning_systems: bool, tftp: bool) -> frozenset[str]:
+    """The watched tables (and "files") the generated sets depend on."""
+    dhcp = DHCP_TABLES_MULTI if multiple_provisioning_systems else DHCP_TABLES
+    return dhcp | TFTP_TABLES if tftp else dhcp
+
+
+def file_signature(root: Path, keyfile: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """A cheap signature (name, inode, size, mtime) of the keyfile and of every file in fw/ and cvc/."""
+    paths = [keyfile]
+    for sub in ("fw", "cvc"):
+        with contextlib.suppress(OSError):
+            paths.extend(sorted(p for p in (root / sub).iterdir()))
+    signature = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            signature.append((str(path), 0, -1, 0))
+            continue
+        signature.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(signature)
 
 
 def _datetime(value: object) -> dt.datetime | None:

@@ -83,7 +83,8 @@ async def _once(rebuilder: Rebuilder, dry_run: bool, force: bool) -> int:
     if dry_run and result.diff is not None:
         sys.stdout.write(result.diff or "# no differences: the live files are what the database says\n")
         sys.stdout.flush()
-    return EXIT_SKIPPED if result.skipped else EXIT_OK
+    # Failed device configs are like skipped rows: named, counted, everything valid still applied.
+    return EXIT_SKIPPED if result.skipped or result.tftp_errors else EXIT_OK
 
 
 def _health(config_path: Path | None) -> int:

@@ -88,6 +88,22 @@ class DhcpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TftpConfig:
+    """The modems' and MTAs' DOCSIS config files under the TFTP root."""
+
+    enabled: bool = True
+    dir: Path = Path("/tftpboot")
+    keyfile: Path | None = None  # None: <dir>/keyfile, the CMTS shared secret the master syncs over
+    mta_hash: str = "eu"  # eu (docsis -eu, NMS Prime's call) | na | ietf | none
+    file_mode: int = 0o644
+
+    @property
+    def key_path(self) -> Path:
+        """Where the CMTS shared secret is read from."""
+        return self.keyfile or self.dir / "keyfile"
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceConfig:
     """The service loop: polling, coalescing, restart pacing, fault handling, health."""
 
@@ -121,6 +137,7 @@ class Config:
     peer_ip: str | None = None
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     dhcp: DhcpConfig = field(default_factory=DhcpConfig)
+    tftp: TftpConfig = field(default_factory=TftpConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
     source: Path | None = None
 
@@ -336,6 +353,31 @@ def _dhcp(sec: _Section) -> DhcpConfig:
     )
 
 
+def _tftp(sec: _Section) -> TftpConfig:
+    d = TftpConfig()
+    directory = Path(sec.get("dir", str, str(d.dir)))
+    sec.check("dir", directory.is_absolute(), "must be an absolute path")
+    keyfile = sec.opt("keyfile", str)
+    if keyfile is not None:
+        sec.check("keyfile", Path(keyfile).is_absolute(), "must be an absolute path")
+    mta_hash = sec.get("mta_hash", str, d.mta_hash)
+    sec.check("mta_hash", mta_hash in ("eu", "na", "ietf", "none"), "must be eu, na, ietf or none")
+    mode = sec.get("file_mode", str, oct(d.file_mode))
+    try:
+        file_mode = int(mode, 8)
+    except ValueError:
+        raise ConfigError(f"{sec.key('file_mode')}: an octal mode such as \"0644\"") from None
+    sec.check("file_mode", file_mode & 0o004 != 0 and file_mode <= 0o777,
+              "must be world-readable (the TFTP server drops its privileges) and at most 0777")
+    return TftpConfig(
+        enabled=sec.get("enabled", bool, d.enabled),
+        dir=directory,
+        keyfile=Path(keyfile) if keyfile else None,
+        mta_hash=mta_hash,
+        file_mode=file_mode,
+    )
+
+
 def _service(sec: _Section) -> ServiceConfig:
     d = ServiceConfig()
 
@@ -428,6 +470,9 @@ def load_config(
     dhcp_sec = _table(top, "dhcp")
     dhcp = _dhcp(dhcp_sec)
     dhcp_sec.reject_unknown()
+    tftp_sec = _table(top, "tftp")
+    tftp = _tftp(tftp_sec)
+    tftp_sec.reject_unknown()
     service_sec = _table(top, "service")
     service = _service(service_sec)
     service_sec.reject_unknown()
@@ -440,6 +485,7 @@ def load_config(
         peer_ip=peer_ip,
         database=database,
         dhcp=dhcp,
+        tftp=tftp,
         service=service,
         source=path if data or explicit else None,
     )

@@ -19,7 +19,7 @@ import structlog
 from tenacity import RetryCallState
 from tenacity.wait import wait_exponential_jitter
 
-from provha_daemon.changes import ChangeDetector, Poll, dhcp_tables, table_names
+from provha_daemon.changes import ChangeDetector, Poll, dependencies, file_signature, table_names
 from provha_daemon.config import Config, load_config
 from provha_daemon.db import Session
 from provha_daemon.errors import (
@@ -102,7 +102,8 @@ class Service:
         self.last_restart: float | None = None
         self.failures = 0
         self.retry_at = float("-inf")
-        self.dhcp_dependencies = dhcp_tables(False)
+        self.dependencies = dependencies(False, config.tftp.enabled)
+        self.files_seen: tuple[tuple[str, int, int, int], ...] | None = None
         self.iterations = 0
         self.iteration_started = time.monotonic()
 
@@ -266,9 +267,14 @@ class Service:
             self.session = None
             raise
         self.state.last_poll_ok = time.time()
+        if self.config.tftp.enabled:
+            files = file_signature(self.config.tftp.dir, self.config.tftp.key_path)
+            if self.files_seen is not None and files != self.files_seen:
+                poll.changed.add("files")  # the master's rsync brought a new keyfile, firmware or CVC
+            self.files_seen = files
         if poll.changed:
             log.debug("changes.seen", tables=sorted(poll.changed))
-            relevant = {t for t in poll.changed if t in self.dhcp_dependencies}
+            relevant = {t for t in poll.changed if t in self.dependencies}
             if relevant:
                 self.pending.add(relevant, now)
             if "provha" in poll.changed:
@@ -316,8 +322,10 @@ class Service:
         result: RebuildResult | None = None
         outcome, error = "ok", ""
         try:
+            # A periodic or first rebuild compares every TFTP file with the disk; a change-driven one trusts what
+            # this process wrote and re-encodes only the devices whose inputs changed.
             result = await self.rebuilder.rebuild(force=force, allow_restart=self._restart_allowed(now),
-                                                  attempts=1)
+                                                  attempts=1, full=now >= self.next_full)
         except ValidationError as exc:
             outcome, error = "rejected", f"{exc}: {exc.output}"
         except RestartError as exc:
@@ -341,8 +349,9 @@ class Service:
         self.deferred = bool(result and result.deferred)
         if result is not None:
             outcome = "deferred" if result.deferred else ("skipped_rows" if result.skipped else "ok")
-            self.state.counts = {**result.counts, "files_changed": len(result.written) + len(result.removed)}
-            self.dhcp_dependencies = dhcp_tables(result.multiple_provisioning_systems)
+            self.state.counts = {**result.counts, "files_changed": len(result.written) + len(result.removed),
+                                 **{f"tftp_{k}": v for k, v in result.tftp.items()}}
+            self.dependencies = dependencies(result.multiple_provisioning_systems, self.config.tftp.enabled)
             self.next_full = time.monotonic() + rebuild_interval(self.config.service.rebuild_interval,
                                                                  result.rebuild_interval)
             if result.restarted:
@@ -401,7 +410,10 @@ class Service:
         if s.last_rebuild:
             rebuilt = f"rebuild {time.strftime('%H:%M:%S', time.localtime(s.last_rebuild))} {s.last_result}"
             if s.counts:
-                rebuilt += f" ({s.counts.get('modems', 0)} modems, {s.counts.get('skipped', 0)} skipped)"
+                rebuilt += f" ({s.counts.get('modems', 0)} modems, {s.counts.get('skipped', 0)} skipped"
+                if "tftp_devices" in s.counts:
+                    rebuilt += f", {s.counts['tftp_devices']} configs, {s.counts.get('tftp_errors', 0)} failed"
+                rebuilt += ")"
             parts.append(rebuilt)
         if s.last_restart and s.last_restart_seconds is not None:
             parts.append(f"dhcpd restart {time.strftime('%H:%M:%S', time.localtime(s.last_restart))} "

@@ -113,12 +113,12 @@ class Database:
             )
         return True
 
-    async def _read_node(self, host: str) -> Snapshot:
+    async def _read_node(self, host: str, tftp: bool = False) -> Snapshot:
         # Each statement has its own timeout; this bounds the whole read so a loop iteration always ends.
-        return await asyncio.wait_for(self._read_node_unbounded(host),
+        return await asyncio.wait_for(self._read_node_unbounded(host, tftp),
                                       self.config.connect_timeout + 2 * self.config.query_timeout)
 
-    async def _read_node_unbounded(self, host: str) -> Snapshot:
+    async def _read_node_unbounded(self, host: str, tftp: bool) -> Snapshot:
         started = time.perf_counter()
         conn = await self._connect(host)
         try:
@@ -130,7 +130,7 @@ class Database:
             # One snapshot for every table of the rebuild, so modems never refer to a pool from another moment.
             await self._query(conn, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             try:
-                plant = await load_plant(lambda sql: self._query(conn, sql), schema)
+                plant = await load_plant(lambda sql: self._query(conn, sql), schema, tftp=tftp)
             finally:
                 await self._query(conn, "ROLLBACK")
             return Snapshot(plant, host, galera, time.perf_counter() - started)
@@ -163,9 +163,9 @@ class Database:
             raise DatabaseNotReadyError(message)
         raise DatabaseError(message)
 
-    async def read(self) -> Snapshot:
+    async def read(self, tftp: bool = False) -> Snapshot:
         """Read one consistent snapshot from the first node that is reachable and ready."""
-        return await self._first_node(self._read_node)
+        return await self._first_node(lambda host: self._read_node(host, tftp))
 
     async def open_session(self) -> Session:
         """A connection kept open for polling, to the first node that is reachable and ready."""
@@ -192,7 +192,8 @@ class Database:
             )
         )
 
-    async def read_with_retry(self, attempts: int, max_seconds: float, max_wait: float = 2.0) -> Snapshot:
+    async def read_with_retry(self, attempts: int, max_seconds: float, max_wait: float = 2.0,
+                              tftp: bool = False) -> Snapshot:
         """``read`` retried with capped exponential backoff and jitter, bounded in tries and time."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(DatabaseError),
@@ -208,7 +209,7 @@ class Database:
         )
         async for attempt in retrying:
             with attempt:
-                return await self.read()
+                return await self.read(tftp)
         raise AssertionError("unreachable: tenacity re-raises")  # pragma: no cover
 
 

@@ -99,6 +99,8 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
         code, why = WARNING, f"role {data.get('role')}: {data.get('role_detail', '')}"
     elif result == "skipped_rows":
         code, why = WARNING, f"{counts.get('skipped', '?')} rows skipped as invalid"
+    elif counts.get("tftp_errors"):
+        code, why = WARNING, f"{counts['tftp_errors']} device configs failed to build (previous files kept)"
     else:
         code, why = OK, ""
     line = f"PROVHA {LABELS[code]} - " + (f"{why}; " if why else "") + facts

@@ -184,8 +184,8 @@ class Plant:
         }
 
 
-def network_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> bool:
-    """Whether the modem's config gets ``NetworkAccess 1``, by NMS Prime's rule (MTAs keep telephony alive)."""
+def modem_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> tuple[bool, int]:
+    """``(NetworkAccess, MaxCPE)`` of a modem's config by NMS Prime's rule: MTAs keep telephony alive."""
     cpes = max_cpe or 2
     access = True
     if mta_count:
@@ -200,7 +200,14 @@ def network_access(modem: Modem, contract: Contract | None, mta_count: int, max_
             access, cpes = False, 0
     elif not modem.internet_access:
         access = False
-    return access and cpes >= 1
+    if cpes < 1:  # the standard allows 1..254
+        return False, 1
+    return access, min(cpes, 254)
+
+
+def network_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> bool:
+    """Whether the modem's config gets ``NetworkAccess 1``."""
+    return modem_access(modem, contract, mta_count, max_cpe)[0]
 
 
 class _Rows:

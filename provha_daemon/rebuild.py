@@ -16,19 +16,24 @@ from typing import Any
 
 import structlog
 
-from provha_daemon.apply import Ownership, Plan, Target
+from provha_daemon import validation as v
+from provha_daemon.apply import FileSet, Ownership, Plan, Target, lock_directory
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
+from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
-from provha_daemon.errors import RefusedError, RestartError, ValidationError
+from provha_daemon.docsis import MtaHash, read_keyfile
+from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
 from provha_daemon.plant import Plant, Skipped
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
+from provha_daemon.render.tftp import TftpRenderer, TftpSettings
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
 from provha_daemon.services import CommandResult, run
 
 log = structlog.get_logger("provha_daemon.rebuild")
 
 HOSTS_FILE = "modems-host.conf"
+TFTP_MANAGED = ("cm/*.conf", "cm/*.cfg", "mta/*.conf", "mta/*.cfg")
 
 _OMAPI_KEY = re.compile(
     rb'key\s+"?(?P<name>[A-Za-z0-9_.-]+)"?\s*\{[^}]*?secret\s+"?(?P<secret>[A-Za-z0-9+/]+={0,2})"?\s*;', re.S
@@ -51,6 +56,8 @@ class RebuildResult:
     deferred: bool = False
     rebuild_interval: int | None = None
     multiple_provisioning_systems: bool = False
+    tftp: dict[str, int] = field(default_factory=dict)
+    tftp_errors: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -65,6 +72,7 @@ class RebuildResult:
             "changed": sorted(self.written + self.removed),
             "restarted": self.restarted,
             "deferred": self.deferred,
+            **{f"tftp_{k}": v for k, v in self.tftp.items()},
             "node": self.node,
             **{f"{k}_ms": round(v * 1000, 1) for k, v in self.durations.items()},
         }
@@ -121,11 +129,13 @@ class Rebuilder:
         self.addresses = local_addresses() if addresses is None else addresses
         self.db = Database(config.database, self.addresses)
         self.target = Target(config.dhcp.dir, MANAGED, Ownership.for_group(config.dhcp.file_group))
+        self.files = FileSet(config.tftp.dir, TFTP_MANAGED, Ownership.for_group(None), config.tftp.file_mode)
+        self.cvc_cache: dict[tuple[str, int, int], list[str]] = {}
 
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
-        return await self.db.read_with_retry(attempts, limit)
+        return await self.db.read_with_retry(attempts, limit, tftp=self.config.tftp.enabled)
 
     async def validate(self, staging: Path) -> CommandResult:
         """``dhcpd -t`` on the staged set; raises ``ValidationError`` with dhcpd's message."""
@@ -146,7 +156,7 @@ class Rebuilder:
         return await run(d.check_command, d.restart_timeout)
 
     async def rebuild(self, *, dry_run: bool = False, force: bool = False, allow_restart: bool = True,
-                      attempts: int = 3) -> RebuildResult:
+                      attempts: int = 3, full: bool = True) -> RebuildResult:
         """One full rebuild of the DHCP set.
 
         ``allow_restart`` False (the service's restart pacing) renders and compares but, if dhcpd's inputs
@@ -180,6 +190,11 @@ class Rebuilder:
 
         if not force:
             self._drop_guard(rendered.artifacts)
+        if plant.tftp is not None:
+            # Config files first: a new host entry must never point at a file that is not there yet.
+            timer = time.perf_counter()
+            await asyncio.to_thread(self._tftp, plant, full, result)
+            result.durations["tftp"] = time.perf_counter() - timer
         with self.target.locked():
             plan = self.target.plan(rendered.artifacts)
             if plan.changed and not allow_restart:
@@ -190,6 +205,78 @@ class Rebuilder:
                 result.durations["validate"] = time.perf_counter() - timer
                 await self._swap_and_restart(plan, result)
         return result
+
+    def firmware_lines(self, firmware: str) -> list[str]:
+        """NMS Prime's firmware lines for a configfile, with the CVC of ``fw/<firmware>`` (cached by stat)."""
+        name = v.dhcp_string(firmware, max_length=200)  # lands in a quoted string: no quote or backslash
+        path = self.config.tftp.dir / "fw" / name
+        try:
+            st = path.stat()
+            cache_key = (str(path), st.st_mtime_ns, st.st_size)
+        except OSError:
+            cache_key = (str(path), -1, -1)
+        if cache_key not in self.cvc_cache:
+            self.cvc_cache[cache_key] = cvc_lines(path)
+        return [
+            f'SwUpgradeFilename "fw/{name}";',
+            f'SnmpMibObject docsDevSwFilename.0 String "fw/{name}";',
+            "SnmpMibObject docsDevSwAdminStatus.0 Integer 2;",
+            *self.cvc_cache[cache_key],
+        ]
+
+    def _tftp(self, plant: Plant, full: bool, result: RebuildResult) -> None:
+        """Build every device's config; write only what changed; keep a failing device's previous files."""
+        tftp = self.config.tftp
+        try:
+            key = read_keyfile(tftp.key_path)
+        except OSError as exc:
+            raise ApplyError(f"cannot read the CMTS shared secret {tftp.key_path}: {exc.strerror}") from exc
+        mta_hash = None if tftp.mta_hash == "none" else MtaHash(tftp.mta_hash)
+        renderer = TftpRenderer(plant, TftpSettings(key, mta_hash), self._safe_firmware_lines)
+        files = self.files
+        files.reset_counters()
+        wanted: set[str] = set()
+        counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
+        tftp.dir.mkdir(parents=True, exist_ok=True)
+        with lock_directory(tftp.dir):
+            for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas())):
+                for record, chain in items:
+                    if kind == "cm":
+                        device, values = renderer.prepare_modem(record, chain)  # type: ignore[arg-type]
+                    else:
+                        device, values = renderer.prepare_mta(record, chain)  # type: ignore[arg-type]
+                    conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
+                    wanted.update((conf, cfg))
+                    counts["devices"] += 1
+                    if not full and files.unchanged(conf, device.key) and files.unchanged(cfg, device.key):
+                        continue
+                    counts["encoded"] += 1
+                    if kind == "cm":
+                        renderer.encode_modem(device, record, chain, values)  # type: ignore[arg-type]
+                    else:
+                        renderer.encode_mta(device, chain, values)
+                    if device.error:
+                        counts["errors"] += 1
+                        files.keep(conf)
+                        files.keep(cfg)
+                        result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
+                        log.warning("tftp.device_failed", kind=kind, id=device.id,
+                                    configfile=device.configfile_id, error=device.error)
+                        continue
+                    files.put(conf, device.text, device.key, verify=full)
+                    files.put(cfg, device.data, device.key, verify=full)
+            files.remove_except(wanted)
+            files.sync()
+        counts["written"], counts["removed"] = len(files.written), len(files.removed)
+        result.tftp = counts
+
+    def _safe_firmware_lines(self, firmware: str) -> list[str]:
+        try:
+            return self.firmware_lines(firmware)
+        except v.InvalidValue:
+            # A firmware name that cannot be quoted safely: its lines are left out, and the encoder never sees it.
+            log.warning("tftp.firmware_name_invalid", firmware=firmware)
+            return []
 
     def _drop_guard(self, artifacts: list[Artifact]) -> None:
         """Refuse a set that loses more than ``max_drop`` of the live modem hosts (a truncated replica)."""

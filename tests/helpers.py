@@ -10,6 +10,8 @@ from pathlib import Path
 from tests.dbserver import PlantDB
 
 OMAPI_SECRET = "b21hcGktdGVzdC1zZWNyZXQtZm9yLXByb3ZoYQ=="
+# The CMTS shared secret of the reference vectors (the tool strips the trailing newline).
+KEYFILE = b"provha-test-secret\n"
 _TOKEN = re.compile(r'"[^"]*"|[^\s;{},"]+|[;{},]')
 
 
@@ -69,12 +71,17 @@ class Setup:
     dhcp_dir: Path
     restart: Recorder
     check: Recorder
+    tftp_dir: Path
 
 
 def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top: str = "",
-                 hosts: list[str] | None = None, with_omapi: bool = True, service: str | None = None) -> Setup:
+                 hosts: list[str] | None = None, with_omapi: bool = True, service: str | None = None,
+                 extra_tftp: str = "") -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
+    tftp_dir = tmp_path / "tftpboot"
+    tftp_dir.mkdir(parents=True, exist_ok=True)
+    (tftp_dir / "keyfile").write_bytes(KEYFILE)
     bin_dir = tmp_path / "bin"
     restart, check = recorder(bin_dir, "restart-dhcpd"), recorder(bin_dir, "check-dhcpd")
     env_dir = tmp_path / "env"
@@ -90,6 +97,7 @@ def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top
         f'[dhcp]\ndir = "{dhcp_dir}"\nrestart_command = ["{restart.script}"]\n'
         f'check_command = ["{check.script}", "is-active"]\ncheck_delay = 0.0\n'
         f'server_fqdn = "slave.nmsprime.test"\ntime_offset = 3600\nfile_group = ""\n{omapi}{extra_dhcp}'
+        f'\n[tftp]\ndir = "{tftp_dir}"\n{extra_tftp}'
         + (f"\n[service]\nstate_file = \"{tmp_path / 'run' / 'state.json'}\"\n{service}" if service is not None else "")
     )
-    return Setup(config, dhcp_dir, restart, check)
+    return Setup(config, dhcp_dir, restart, check, tftp_dir)

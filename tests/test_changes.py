@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provha_daemon.changes import ChangeDetector, dhcp_tables, table_names
+from provha_daemon.changes import ChangeDetector, dependencies, table_names
 from provha_daemon.config import load_config
 from provha_daemon.db import Database, Session
 from tests.dbserver import PlantDB, PlantFactory
@@ -83,8 +83,10 @@ async def test_full_check_runs_even_when_the_gate_is_still(
     assert (await detector.poll(session.query, next(_clock))).fingerprinted
 
 
-def test_dhcp_dependencies() -> None:
-    """qos never feeds the DHCP set; contract and configfile only with multiple provisioning systems."""
-    assert "qos" not in dhcp_tables(True)
-    assert "contract" not in dhcp_tables(False)
-    assert {"contract", "configfile"} <= dhcp_tables(True)
+def test_dependencies() -> None:
+    """qos never feeds the DHCP set (only TFTP); contract and configfile feed DHCP only with multiple systems."""
+    assert "qos" not in dependencies(True, tftp=False)
+    assert "contract" not in dependencies(False, tftp=False)
+    assert {"contract", "configfile"} <= dependencies(True, tftp=False)
+    assert {"qos", "configfile", "files"} <= dependencies(False, tftp=True)
+    assert "ippool" not in dependencies(False, tftp=True) - dependencies(False, tftp=False)

@@ -131,18 +131,18 @@ def test_burst_of_100_changes_gives_one_restart(running: tuple[PlantDB, Setup, D
 
 
 def test_non_dhcp_change_and_identical_output_restart_nothing(running: tuple[PlantDB, Setup, Daemon]) -> None:
-    """A qos change is not a DHCP input; a provbase change that renders the same bytes restarts nothing."""
+    """A qos change rewrites TFTP configs but no DHCP file; a provbase change rendering the same bytes neither."""
     db, setup, daemon = running
     restarts = setup.restart.count()
     rebuilds = len(daemon.events("rebuild.done"))
-    db.execute("UPDATE qos SET ds_rate_max = 200, updated_at = NOW() WHERE id = 1")
-    time.sleep(1.5)
-    assert len(daemon.events("rebuild.done")) == rebuilds
+    db.execute("UPDATE qos SET ds_rate_max_help = 200000000, updated_at = NOW() WHERE id = 1")
+    done = daemon.wait_event("rebuild.done", count=rebuilds + 1)[-1]
+    assert done["files_changed"] == 0 and done["tftp_written"] > 0
     db.execute("UPDATE provbase SET ro_community = 'changed', updated_at = NOW() WHERE id = 1")
-    daemon.wait_event("rebuild.done", count=rebuilds + 1)
+    done = daemon.wait_event("rebuild.done", count=rebuilds + 2)[-1]
     time.sleep(0.5)
     assert setup.restart.count() == restarts
-    assert daemon.events("rebuild.done")[-1]["files_changed"] == 0
+    assert done["files_changed"] == 0 and done["tftp_written"] == 0
 
 
 def test_restarts_are_paced(plant: tuple[PlantDB, Setup], notify: NotifySocket) -> None:
@@ -369,3 +369,14 @@ def test_settle_waits_for_the_hot_second() -> None:
     detector._update_settle(now)
     assert not detector.settled(now)
     assert detector.settled(now.replace(second=6, microsecond=0))
+
+
+def test_keyfile_synced_over_rewrites_the_cfgs(running: tuple[PlantDB, Setup, Daemon]) -> None:
+    """A new keyfile from the master (no database change) is noticed and every modem .cfg gets the new MIC."""
+    from provha_daemon.docsis import decode
+
+    _, setup, daemon = running
+    cfg = setup.tftp_dir / "cm/cm-100001.cfg"
+    (setup.tftp_dir / "keyfile").write_bytes(b"rotated-secret\n")
+    wait_until(lambda: decode(cfg.read_bytes(), key=b"rotated-secret").cmts_mic_ok, what="the new CMTS MIC")
+    assert daemon.events("rebuild.done")[-1]["trigger"] == ["files"]

@@ -1,0 +1,307 @@
+"""Every cable modem's and MTA's DOCSIS config file, built in-process as NMS Prime builds them with ``docsis``.
+
+For each configfile chain (a configfile and its parents) the rows are classified once: *static*, *simple* (only
+``{table.column.N}`` placeholders, filled per device) or *evaluated* (NMS Prime's ``{a,*,b}``-style expressions,
+filled and evaluated per device). A compiled ``docsis.Template`` of the whole ``Main { … }`` text encodes each
+device; the ``.conf`` text beside each ``.cfg`` is assembled from the same rows, exactly in NMS Prime's layout.
+Pure: plant and settings in, ``Device`` results out; writing is ``apply.FileSet``'s job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from provha_daemon import configtext as ct
+from provha_daemon.docsis import DocsisError, MtaHash, Template, compile_template
+from provha_daemon.plant import ConfigFile, Contract, Modem, Mta, Plant, modem_access
+
+_LEFT = re.compile(r"\{[^{]*\}")
+_SIMPLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z0-9_]+\.\d+\}")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+# NMS Prime's stand-in QoS for a modem without one whose configfile has no parent (VoIP-only test rate).
+TEST_QOS: dict[str, object] = {"id": 0, "ds_rate_max_help": 250000, "us_rate_max_help": 250000}
+
+FirmwareLines = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class TftpSettings:
+    """What the TFTP configs need beyond the database."""
+
+    key: bytes  # the CMTS shared secret (keyfile), for the CMTS MIC
+    mta_hash: MtaHash | None = MtaHash.EU
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One line of a chain: its kind, text, the placeholders it names and where it came from."""
+
+    kind: str  # "static" | "simple" | "eval"
+    text: str
+    names: tuple[str, ...]
+    origin: tuple[int, int]  # (configfile id, line in that configfile's text; 0 for extension lines)
+
+
+@dataclass(slots=True)
+class Chain:
+    """A configfile and its parents, compiled once per rebuild for every device that uses it."""
+
+    configfile_id: int
+    device: str
+    rows: list[_Row]
+    template: Template | None
+    error: DocsisError | None
+    lines: dict[int, tuple[int, int]]  # template line -> (configfile id, line)
+    digest: bytes = b""
+    names: frozenset[str] = frozenset()  # every placeholder the chain's rows name
+
+
+@dataclass(slots=True)
+class Device:
+    """One device's files, or the error that keeps its previous files in place."""
+
+    kind: str  # "cm" | "mta"
+    id: int
+    name: str  # file name without extension, the one DHCP's filename gives
+    configfile_id: int
+    key: int  # hash of every input: equal keys, equal files
+    text: bytes = b""
+    data: bytes = b""
+    error: str = ""
+
+
+def chain_of(configfiles: Mapping[int, ConfigFile], configfile_id: int) -> list[ConfigFile]:
+    """The configfile and its parents, child first (a loop in parent_id ends the chain)."""
+    chain: list[ConfigFile] = []
+    seen: set[int] = set()
+    current: int | None = configfile_id
+    while current is not None and current in configfiles and current not in seen:
+        seen.add(current)
+        chain.append(configfiles[current])
+        current = configfiles[current].parent_id
+    return chain
+
+
+def _classify(configfile: ConfigFile, number: int, row: str) -> _Row:
+    if _LEFT.search(row) is None:
+        return _Row("static", row, (), (configfile.id, number))
+    names = tuple(m.group()[1:-1] for m in _SIMPLE.finditer(row))
+    if names and _LEFT.search(_SIMPLE.sub("", row)) is None:
+        return _Row("simple", row, names, (configfile.id, number))
+    return _Row("eval", row, names, (configfile.id, number))
+
+
+def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, firmware: FirmwareLines,
+                  mta: bool) -> Chain:
+    """The rows of a chain and its compiled template (or the compile error, naming configfile and line)."""
+    rows: list[_Row] = []
+    software_upgrade = False
+    members = chain_of(configfiles, configfile_id)
+    for configfile in members:
+        for number, line in enumerate(configfile.text.split("\n"), start=1):
+            rows.append(_classify(configfile, number, line))
+        if configfile.firmware and not software_upgrade and not mta:
+            rows.extend(_Row("static", line, (), (configfile.id, 0)) for line in firmware(configfile.firmware))
+        # NMS Prime keeps only the child's software upgrade statement.
+        software_upgrade = software_upgrade or any('SwUpgradeFilename "fw/' in r.text for r in rows)
+    device = members[0].device if members else ("mta" if mta else "cm")
+    chain = Chain(configfile_id, device, rows, None, None, {})
+    skeleton = (["Main", "{", "\tMtaConfigDelimiter 1;"] if mta else
+                ["Main", "{", "\tNetworkAccess {head.access.0};", "\tMaxCPE {head.maxcpe.0};", "{head.cpemac.0}"])
+    for index, row in enumerate(rows):
+        chain.lines[len(skeleton) + 1] = row.origin
+        skeleton.append(f"\t{row.text}" if row.kind != "eval" else f"{{eval.{index}.0}}")
+    skeleton += ["\tMtaConfigDelimiter 255;", "}"] if mta else ["}"]
+    digest = hashlib.blake2b(digest_size=16)
+    for row in rows:
+        digest.update(f"{row.kind}\0{row.text}\0".encode())
+    chain.digest = digest.digest()
+    chain.names = frozenset(name for row in rows for name in row.names)
+    try:
+        chain.template = compile_template("\n".join(skeleton))
+    except DocsisError as exc:
+        chain.error = exc
+    return chain
+
+
+def _origin(chain: Chain, exc: DocsisError) -> str:
+    configfile_id, line = chain.lines.get(exc.line or -1, (chain.configfile_id, 0))
+    where = f"configfile {configfile_id} line {line}" if line else f"configfile {configfile_id}"
+    return f"{where}: {exc.message}"
+
+
+def _body(chain: Chain, values: Mapping[str, str], slots: dict[str, str]) -> list[str]:
+    """The rows NMS Prime keeps for one device, filled and evaluated; eval results go into ``slots``."""
+    out = []
+    for index, row in enumerate(chain.rows):
+        if row.kind == "static":
+            out.append(row.text)
+            continue
+        if row.kind == "simple":
+            if not all(name in values for name in row.names):
+                continue
+            text = row.text
+            for name in row.names:
+                text = text.replace(f"{{{name}}}", values[name])
+            if _LEFT.search(text):  # a value with braces: the template drops such a line too
+                continue
+            out.append(text)
+            continue
+        text = row.text
+        for name in row.names:
+            if name in values:
+                text = text.replace(f"{{{name}}}", values[name])
+        group = _LEFT.search(text)
+        evaluated = ct.evaluate(text, group.group()) if group else text
+        if evaluated is not None and not _LEFT.search(evaluated):
+            slots[f"eval.{index}.0"] = f"\t{evaluated}"
+            out.append(evaluated)
+    return out
+
+
+def _table(prefix: str, row: Mapping[str, object], index: int = 0) -> dict[str, str]:
+    return {f"{prefix}.{column}.{index}": ct.php_string(value) for column, value in row.items()}
+
+
+class TftpRenderer:
+    """Builds device configs for one plant; chains are compiled once and shared by their devices."""
+
+    def __init__(self, plant: Plant, settings: TftpSettings, firmware: FirmwareLines) -> None:
+        if plant.tftp is None:
+            raise ValueError("the plant was loaded without TFTP inputs")
+        self.plant = plant
+        self.inputs = plant.tftp
+        self.settings = settings
+        self.firmware = firmware
+        self.chains: dict[tuple[int, bool], Chain] = {}
+        provbase = _table("provbase", self.inputs.provbase)
+        self.qos_values = {qos_id: {**provbase, **_table("qos", row)} for qos_id, row in self.inputs.qos.items()}
+        self.provbase_values = provbase
+        self.key_digest = hashlib.blake2b(settings.key + repr(settings.mta_hash).encode(), digest_size=16).digest()
+        self.mtas_of: dict[int, list[Mta]] = {}
+        for mta_row in plant.mtas:
+            if mta_row.modem_id is not None:
+                self.mtas_of.setdefault(mta_row.modem_id, []).append(mta_row)
+
+    def chain(self, configfile_id: int, mta: bool) -> Chain:
+        """The compiled chain for a configfile."""
+        key = (configfile_id, mta)
+        if key not in self.chains:
+            self.chains[key] = compile_chain(self.inputs.configfiles, configfile_id, self.firmware, mta)
+        return self.chains[key]
+
+    def modems(self) -> Iterator[tuple[Modem, Chain]]:
+        """The modems that get a config: a live configfile of device cm."""
+        configfiles = self.inputs.configfiles
+        for modem in self.plant.modems:
+            cf = configfiles.get(modem.configfile_id or 0)
+            if cf is not None and cf.device == "cm":
+                yield modem, self.chain(cf.id, False)
+
+    def mtas(self) -> Iterator[tuple[Mta, Chain]]:
+        """The MTAs that get a config: a live configfile of device mta."""
+        configfiles = self.inputs.configfiles
+        for mta_row in self.plant.mtas:
+            cf = configfiles.get(mta_row.configfile_id or 0)
+            if cf is not None and cf.device == "mta":
+                yield mta_row, self.chain(cf.id, True)
+
+    def modem_values(self, modem: Modem, chain: Chain) -> dict[str, str]:
+        """Every placeholder value of one modem, in NMS Prime's precedence (options over columns)."""
+        qos_row = self.qos_values.get(modem.qos_id or 0)
+        # Without a QoS NMS Prime fills a VoIP-only test rate (it does so for the root configfile of the chain;
+        # we fill it for every member, so a child's qos line is kept instead of dropped).
+        values = dict(qos_row) if qos_row is not None else {**self.provbase_values, **_table("qos", TEST_QOS)}
+        values.update(_table("modem", self.inputs.modems.get(modem.id, {})))
+        for key, value in self.inputs.modem_options.get(modem.id, {}).items():
+            values[f"modem.{key}.0"] = value
+        # Only what the chain names: a change of a column no template uses re-encodes nothing.
+        return {name: values[name] for name in chain.names if name in values}
+
+    def modem_key(self, modem: Modem, chain: Chain, values: Mapping[str, str], contract: Contract | None,
+                  mtas: list[Mta]) -> int:
+        """A hash of everything the modem's files depend on."""
+        return hash((chain.digest, self.key_digest, modem, contract, tuple(mtas), tuple(sorted(values.items()))))
+
+    def prepare_modem(self, modem: Modem, chain: Chain) -> tuple[Device, dict[str, str]]:
+        """The modem's device record with its input key, and its placeholder values; nothing encoded yet."""
+        mtas = self.mtas_of.get(modem.id, [])
+        contract = self.plant.contracts.get(modem.contract_id or 0)
+        values = self.modem_values(modem, chain)
+        device = Device("cm", modem.id, modem.hostname, chain.configfile_id,
+                        self.modem_key(modem, chain, values, contract, mtas))
+        return device, values
+
+    def build_modem(self, modem: Modem, chain: Chain) -> Device:
+        """The modem's .conf text and .cfg bytes (or its error)."""
+        device, values = self.prepare_modem(modem, chain)
+        return self.encode_modem(device, modem, chain, values)
+
+    def encode_modem(self, device: Device, modem: Modem, chain: Chain, values: dict[str, str]) -> Device:
+        """Assemble and encode one modem."""
+        mtas = self.mtas_of.get(modem.id, [])
+        contract = self.plant.contracts.get(modem.contract_id or 0)
+        if chain.template is None:
+            device.error = _origin(chain, chain.error) if chain.error else "no template"
+            return device
+        access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
+        slots: dict[str, str] = {}
+        body = _body(chain, values, slots)
+        text = "\n\t".join(["", *body]) if body else ""
+        macs = [m.mac for m in mtas if m.mac]
+        head = ct.modem_settings(access, max_cpe, macs, text)
+        device.text = ct.wrap_modem(head, text).encode()
+        values = {**values, **slots, "head.access.0": "1" if access else "0"}
+        if "\tMaxCPE " in head:
+            values["head.maxcpe.0"] = str(max_cpe)
+        if "CpeMacAddress" in head:
+            values["head.cpemac.0"] = "".join(f"\tCpeMacAddress {mac};" for mac in macs)
+        try:
+            device.data = chain.template.encode(values, self.settings.key)
+        except DocsisError as exc:
+            device.error = _origin(chain, exc)
+        return device
+
+    def mta_values(self, mta_row: Mta, chain: Chain) -> dict[str, str]:
+        """Every placeholder value of one MTA: provbase, its mta row, its phone numbers by port."""
+        values = dict(self.provbase_values)
+        values.update(_table("mta", self.inputs.mtas.get(mta_row.id, {})))
+        avm = any(re.search(r"SnmpMibObject .*?.872.1.4.3.1.5.[\d] String", r.text) for r in chain.rows)
+        for port, phone in self.inputs.phonenumbers.get(mta_row.id, {}).items():
+            row = dict(phone)
+            if not row.get("active"):
+                row["active"] = 2
+                if avm:  # NMS Prime disables an AVM FritzBox line by giving it a wrong password
+                    row["password"] = "deactivated number"  # noqa: S105 -- NMS Prime's marker, not a secret
+            values.update(_table("phonenumber", row, port))
+        return {name: values[name] for name in chain.names if name in values}
+
+    def prepare_mta(self, mta_row: Mta, chain: Chain) -> tuple[Device, dict[str, str]]:
+        """The MTA's device record with its input key, and its placeholder values; nothing encoded yet."""
+        values = self.mta_values(mta_row, chain)
+        device = Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id,
+                        hash((chain.digest, self.key_digest, mta_row, tuple(sorted(values.items())))))
+        return device, values
+
+    def build_mta(self, mta_row: Mta, chain: Chain) -> Device:
+        """The MTA's .conf text and .cfg bytes (or its error)."""
+        device, values = self.prepare_mta(mta_row, chain)
+        return self.encode_mta(device, chain, values)
+
+    def encode_mta(self, device: Device, chain: Chain, values: dict[str, str]) -> Device:
+        """Assemble and encode one MTA."""
+        if chain.template is None:
+            device.error = _origin(chain, chain.error) if chain.error else "no template"
+            return device
+        slots: dict[str, str] = {}
+        body = _body(chain, values, slots)
+        device.text = ct.wrap_mta("\n\t".join(["", *body]) if body else "").encode()
+        try:
+            device.data = chain.template.encode({**values, **slots}, None, mta=True,
+                                                mta_hash=self.settings.mta_hash)
+        except DocsisError as exc:
+            device.error = _origin(chain, exc)
+        return device
