@@ -240,3 +240,15 @@ def test_word_values_on_both_paths(value: str) -> None:
     text = "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} " \
            'String "at {modem.cpe.0}\\ x";\n}'
     assert_agree(compile_template(text), text, {"modem.cpe.0": value, "modem.idx.0": "0"})
+
+
+def test_line_cache_never_mixes_devices() -> None:
+    """Filled lines are parsed once per distinct value set; devices with other values still get their own bytes."""
+    from provha_daemon.docsis import compile_template, encode
+
+    text = "Main\n{\n\tMaxCPE {provbase.max_cpe.0};\n\tSnmpMibObject sysLocation.0 String \"{modem.street.0}\";\n}"
+    template = compile_template(text)
+    for cpe, street in [("3", "A"), ("3", "B"), ("4", "A"), ("3", "A")]:
+        values = {"provbase.max_cpe.0": cpe, "modem.street.0": street}
+        filled = text.replace("{provbase.max_cpe.0}", cpe).replace("{modem.street.0}", street)
+        assert template.encode(values, b"k") == encode(filled, b"k")

@@ -46,6 +46,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\}")
 NMS_DROP = re.compile(r"\{[^{]*\}")
 """NMS Prime's rule: a line that matches this after substitution is dropped."""
 _UNSAFE_IN_FAST_LINE = re.compile(r"[{}]|/\*|\*/")
+_ITEM_CACHE = 4096  # distinct filled lines remembered per template (per-device values like a street do not repeat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Template:
             self._dynamic[number] = _split_line(number, line)
             skeleton.append(f"\0{number}\0")
         self.placeholders = frozenset(name for line in self._dynamic.values() for name in line.names)
+        self._items: dict[tuple[str | int, ...], list[Item]] = {}
         self._nodes: list[Node] = []
         if fast:
             try:
@@ -186,13 +188,16 @@ class Template:
                 line = self._dynamic[node.index]
                 if not all(name in values for name in line.names):
                     continue  # NMS Prime drops a line with an unfilled placeholder
-                tokens = _filled_tokens(line, values)
-                if tokens is not None:
-                    out += parse_tokens(tokens, node.block)
-                    continue
-                text = _fill(line, values)
-                if text is not None:
-                    out += parse_fragment(text, node.block, line.number)
+                # Many lines take the same values on many devices (a QoS rate, a provbase setting): the items of a
+                # filled line depend on nothing else, so they are parsed once per distinct value set.
+                key: tuple[str | int, ...] = (node.index, *(values[name] for name in line.names))
+                cached = self._items.get(key)
+                if cached is None:
+                    cached = self._slot_items(line, node, values)
+                    if len(self._items) >= _ITEM_CACHE:
+                        self._items.clear()
+                    self._items[key] = cached
+                out += cached
             elif isinstance(node, BlockNode):
                 children = self._assemble(node.children, values)
                 if not children:
@@ -200,6 +205,13 @@ class Template:
                                             line=node.line, keyword=node.name)
                 out.append((node.code, join_block(node.name, children, node.line), node.line))
         return out
+
+    def _slot_items(self, line: _Line, node: Slot, values: Mapping[str, str]) -> list[Item]:
+        tokens = _filled_tokens(line, values)
+        if tokens is not None:
+            return parse_tokens(tokens, node.block)
+        text = _fill(line, values)
+        return [] if text is None else parse_fragment(text, node.block, line.number)
 
     def encode(self, values: Mapping[str, str], key: bytes | None = None, *, mta: bool = False,
                mta_hash: MtaHash | None = None) -> bytes:
