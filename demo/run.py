@@ -31,6 +31,10 @@ def main() -> int:
         db = PlantFactory(server)("netgw")
         print(f"== loaded the sample plant (tests/fixtures/seed_netgw.sql) into {db.name}, read as {db.user}")
         dhcp_dir = OUT / "root" / "etc" / "dhcp-nmsprime"
+        tftp_dir = OUT / "root" / "tftpboot"
+        tftp_dir.mkdir(parents=True)
+        # The CMTS shared secret the master syncs over (NMS Prime's /tftpboot/keyfile).
+        (tftp_dir / "keyfile").write_text("demo-cmts-shared-secret\n")
         config = OUT / "provha-daemon.toml"
         config.write_text(
             'role = "slave"\n'
@@ -39,6 +43,7 @@ def main() -> int:
             f'password_file = "{OUT / "db-password"}"\n'
             f'[dhcp]\ndir = "{dhcp_dir}"\nrestart_command = ["true"]\ncheck_command = ["true"]\ncheck_delay = 0.0\n'
             'server_fqdn = "slave.nmsprime.test"\nomapi_secret = "ZGVtby1vbWFwaS1zZWNyZXQ="\n'
+            f'[tftp]\ndir = "{tftp_dir}"\n'
         )
         (OUT / "db-password").write_text(db.password + "\n")
         (OUT / "db-password").chmod(0o600)
@@ -62,6 +67,12 @@ def main() -> int:
         print(f"== dhcpd -t exit code {check.returncode}")
         print("== modems-host.conf:")
         print((dhcp_dir / "modems-host.conf").read_text(), end="")
+        configs = sorted(tftp_dir.glob("*/*.cfg"))
+        print(f"== {len(configs)} DOCSIS config files in {tftp_dir.relative_to(ROOT)}: "
+              + " ".join(p.relative_to(tftp_dir).as_posix() for p in configs))
+        print("== provha-docsis -d cm/cm-100004.cfg (decoded back to text):")
+        subprocess.run([sys.executable, "-m", "provha_daemon.docsis.cli", "-d", str(tftp_dir / "cm/cm-100004.cfg")],
+                       check=False)
         return run.returncode if check.returncode == 0 else 5
     finally:
         server.stop()
