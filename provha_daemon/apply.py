@@ -329,10 +329,18 @@ class FileSet:
                     found.add(path.relative_to(self.directory).as_posix())
         return found
 
-    def unchanged(self, rel: str, key: int) -> bool:
-        """Whether the file was written from the same inputs in this process and is still there."""
+    def unchanged(self, rel: str, key: int, *, verify: bool = False) -> bool:
+        """Whether the file was written from the same inputs in this process and is still there.
+
+        ``verify`` also reads it back and compares its digest, so a damaged or replaced file counts as changed.
+        """
         entry = self.manifest.get(rel)
-        return entry is not None and entry[0] == key and (self.directory / rel).exists()
+        if entry is None or entry[0] != key:
+            return False
+        if not verify:
+            return (self.directory / rel).exists()
+        data = _read(self.directory / rel)
+        return data is not None and hashlib.blake2b(data, digest_size=16).digest() == entry[1]
 
     def put(self, rel: str, data: bytes, key: int, *, verify: bool) -> bool:
         """Write ``data`` to ``rel`` unless it already holds exactly that; True if written.

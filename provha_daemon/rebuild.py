@@ -248,7 +248,9 @@ class Rebuilder:
                     conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
                     wanted.update((conf, cfg))
                     counts["devices"] += 1
-                    if not full and files.unchanged(conf, device.key) and files.unchanged(cfg, device.key):
+                    # Same inputs as last time: nothing to encode. A full rebuild still reads both files back.
+                    if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key,
+                                                                                          verify=full):
                         continue
                     counts["encoded"] += 1
                     if kind == "cm":

@@ -138,7 +138,7 @@ def test_non_dhcp_change_and_identical_output_restart_nothing(running: tuple[Pla
     db.execute("UPDATE qos SET ds_rate_max_help = 200000000, updated_at = NOW() WHERE id = 1")
     done = daemon.wait_event("rebuild.done", count=rebuilds + 1)[-1]
     assert done["files_changed"] == 0 and done["tftp_written"] > 0
-    db.execute("UPDATE provbase SET ro_community = 'changed', updated_at = NOW() WHERE id = 1")
+    db.execute("UPDATE provbase SET rw_community = 'changed', updated_at = NOW() WHERE id = 1")
     done = daemon.wait_event("rebuild.done", count=rebuilds + 2)[-1]
     time.sleep(0.5)
     assert setup.restart.count() == restarts

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT.parent / "shared" / "reference" / "docsis-encoder"
+REF = Path(__file__).resolve().parent / "fixtures" / "docsis"  # made with the classic docsis tool
 SCRIPT = Path(sys.executable).parent / "provha-docsis"
-needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="the shared reference vectors are not beside the repo")
+needs_ref = pytest.mark.skipif(not REF.is_dir(), reason="tests/fixtures/docsis is missing")
 
 
 def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:

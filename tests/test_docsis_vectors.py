@@ -1,4 +1,4 @@
-"""The reference vectors made with the classic C ``docsis`` tool (shared/reference/docsis-encoder): our encoder must
+"""The reference vectors made with the classic C ``docsis`` tool (tests/fixtures/docsis): our encoder must
 give the tool's bytes, our decoder the tool's text, and every decode must encode back to the same file."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import pytest
 from provha_daemon.docsis import DocsisError, MtaHash, decode, encode, read_keyfile
 
 ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT.parent / "shared" / "reference" / "docsis-encoder"  # shared/ lies beside the repo, also in CI
-pytestmark = pytest.mark.skipif(not REF.is_dir(), reason="the shared reference vectors are not beside the repo")
+REF = Path(__file__).resolve().parent / "fixtures" / "docsis"  # made with the classic docsis tool
 
 CM_CONFS = sorted((REF / "cm").glob("cm*.conf"))
 MTA_CONFS = sorted((REF / "mta").glob("*.conf"))
