@@ -234,11 +234,11 @@ class Rebuilder:
         mta_hash = None if tftp.mta_hash == "none" else MtaHash(tftp.mta_hash)
         renderer = TftpRenderer(plant, TftpSettings(key, mta_hash), self._safe_firmware_lines)
         files = self.files
-        files.reset_counters()
         wanted: set[str] = set()
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
+            files.begin()
             for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas())):
                 for record, chain in items:
                     if kind == "cm":
