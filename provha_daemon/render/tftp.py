@@ -180,6 +180,9 @@ class TftpRenderer:
         provbase = _table("provbase", self.inputs.provbase)
         self.qos_values = {qos_id: {**provbase, **_table("qos", row)} for qos_id, row in self.inputs.qos.items()}
         self.provbase_values = provbase
+        # NMS Prime's stand-in QoS is a fresh model: every other qos column prints as "".
+        test_qos = {column: None for row in self.inputs.qos.values() for column in row}
+        self.test_qos_values = {**provbase, **_table("qos", {**test_qos, **TEST_QOS})}
         self.key_digest = hashlib.blake2b(settings.key + repr(settings.mta_hash).encode(), digest_size=16).digest()
         self.mtas_of: dict[int, list[Mta]] = {}
         for mta_row in plant.mtas:
@@ -214,7 +217,7 @@ class TftpRenderer:
         qos_row = self.qos_values.get(modem.qos_id or 0)
         # Without a QoS NMS Prime fills a VoIP-only test rate (it does so for the root configfile of the chain;
         # we fill it for every member, so a child's qos line is kept instead of dropped).
-        values = dict(qos_row) if qos_row is not None else {**self.provbase_values, **_table("qos", TEST_QOS)}
+        values = dict(qos_row) if qos_row is not None else dict(self.test_qos_values)
         values.update(_table("modem", self.inputs.modems.get(modem.id, {})))
         for key, value in self.inputs.modem_options.get(modem.id, {}).items():
             values[f"modem.{key}.0"] = value
