@@ -48,6 +48,9 @@ GATE_SQL = (
 )
 
 
+_SLACK = dt.timedelta(seconds=1)
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """One table's change fingerprint."""
@@ -77,14 +80,26 @@ def table_names(schema: Schema) -> dict[str, str]:
     return names
 
 
-def fingerprint_sql(tables: Mapping[str, str], schema: Schema) -> str:
-    """One UNION ALL query returning (name, rows, max id, max updated_at, NOW()) per watched table."""
+def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = True) -> str:
+    """One UNION ALL query returning (name, rows, max id, max updated_at, NOW()) per table.
+
+    Without ``counts`` the row count is NULL: ``MAX(id)`` and ``MAX(updated_at)`` are index lookups (the latter
+    with the optional index), ``COUNT(*)`` always scans, and only inserts and deletes can change it.
+    """
     parts = []
     for logical, real in tables.items():
         updated = "MAX(updated_at)" if schema.has(real, "updated_at") else "NULL"
         max_id = "MAX(id)" if schema.has(real, "id") else "NULL"
-        parts.append(f"SELECT '{logical}', COUNT(*), {max_id}, {updated}, NOW() FROM {real}")
+        count = "COUNT(*)" if counts else "NULL"
+        parts.append(f"SELECT '{logical}', {count}, {max_id}, {updated}, NOW() FROM {real}")
     return " UNION ALL ".join(parts)
+
+
+def update_time_sql(tables: Mapping[str, str]) -> str:
+    """information_schema's last-modified second per table (in memory for InnoDB: NULL after a restart)."""
+    names = ", ".join(f"'{real}'" for real in tables.values())
+    return ("SELECT TABLE_NAME, UPDATE_TIME, NOW() FROM information_schema.TABLES "
+            f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names})")
 
 
 class ChangeDetector:
@@ -92,7 +107,10 @@ class ChangeDetector:
 
     def __init__(self, tables: Mapping[str, str], schema: Schema, full_check_interval: float) -> None:
         self.tables = dict(tables)
+        self.schema = schema
         self.sql = fingerprint_sql(self.tables, schema)
+        self.update_time_sql = update_time_sql(self.tables)
+        self.checked_at: dict[str, dt.datetime] = {}  # database time of each table's last fingerprint
         self.full_check_interval = full_check_interval
         self.gate: tuple[int, ...] | None = None
         self.fingerprints: dict[str, Fingerprint] = {}
@@ -104,6 +122,7 @@ class ChangeDetector:
         """Forget everything: the next poll fingerprints all tables (new node, reconnect, restart)."""
         self.gate = None
         self.fingerprints = {}
+        self.checked_at = {}
         self.last_full_check = float("-inf")
 
     async def poll(self, query: Query, now: float) -> Poll:
@@ -116,21 +135,56 @@ class ChangeDetector:
             if self.settle_at is not None:
                 result.db_now = _datetime((await query("SELECT NOW()"))[0][0])
             return result
-        rows = await query(self.sql)
-        self.recheck = moved and self.gate is not None
-        self.gate = gate
-        if due:
-            self.last_full_check = now
-        result.fingerprinted = True
         first = not self.fingerprints
-        for name, count, max_id, max_updated, db_now in rows:
-            fp = Fingerprint(int(count), None if max_id is None else int(max_id), _datetime(max_updated))
-            result.db_now = _datetime(db_now)
-            if self.fingerprints.get(str(name)) != fp and not first:
-                result.changed.add(str(name))
-            self.fingerprints[str(name)] = fp
+        previous = self.gate
+        self.recheck = moved and previous is not None
+        self.gate = gate
+        if due or first or previous is None:
+            tables, counts, sql = self.tables, True, self.sql
+            self.last_full_check = now
+        else:
+            tables = await self._modified(query)
+            # Row counts move only with inserts and deletes (handler writes/deletes of other sessions).
+            counts = gate[0] != previous[0] or gate[2] != previous[2]
+            sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
+        if sql:
+            result.fingerprinted = True
+            for name, count, max_id, max_updated, db_now in await query(sql):
+                name = str(name)
+                old = self.fingerprints.get(name)
+                rows = int(count) if count is not None else (old.rows if old else -1)
+                fp = Fingerprint(rows, None if max_id is None else int(max_id), _datetime(max_updated))
+                result.db_now = _datetime(db_now)
+                if result.db_now is not None:
+                    self.checked_at[name] = result.db_now
+                if old != fp and not first:
+                    result.changed.add(name)
+                self.fingerprints[name] = fp
         self._update_settle(result.db_now)
         return result
+
+    async def _modified(self, query: Query) -> dict[str, str]:
+        """The tables information_schema may have seen written since their last fingerprint.
+
+        UPDATE_TIME has one-second resolution and is kept in memory (NULL after a restart): a table is skipped
+        only when its UPDATE_TIME is more than a second older than its last fingerprint, so it cannot hide a
+        write; NULL or unknown means "fingerprint it". The full check every ``full_check_interval`` ignores it.
+        """
+        modified: dict[str, str] = {}
+        real_to_logical = {real: logical for logical, real in self.tables.items()}
+        seen: set[str] = set()
+        for table, update_time, _now in await query(self.update_time_sql):
+            logical = real_to_logical.get(str(table))
+            if logical is None:
+                continue
+            seen.add(logical)
+            written, checked = _datetime(update_time), self.checked_at.get(logical)
+            if written is None or checked is None or written >= checked.replace(microsecond=0) - _SLACK:
+                modified[logical] = self.tables[logical]
+        for logical, real in self.tables.items():
+            if logical not in seen:
+                modified[logical] = real
+        return modified
 
     @staticmethod
     def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> tuple[int, ...]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,39 @@ def test_dependencies() -> None:
     assert {"contract", "configfile"} <= dependencies(True, tftp=False)
     assert {"qos", "configfile", "files"} <= dependencies(False, tftp=True)
     assert "ippool" not in dependencies(False, tftp=True) - dependencies(False, tftp=False)
+
+
+async def test_only_written_tables_are_fingerprinted(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """A write to an unwatched table reads no fingerprint; a status write re-reads only modem's, without COUNT."""
+    db, session, detector = watched
+    import asyncio
+
+    await asyncio.sleep(2.1)  # let UPDATE_TIME's one-second resolution separate the seed load from what follows
+    db.execute("UPDATE global_config SET headline1 = 'first'")
+    await detector.poll(session.query, next(_clock))  # re-reads the tables the seed wrote in the baseline's second
+    await detector.poll(session.query, next(_clock))  # the recheck after a gate move
+    db.execute("UPDATE global_config SET headline1 = 'unwatched'")
+    poll = await detector.poll(session.query, next(_clock))
+    assert not poll.fingerprinted and not poll.changed
+    statements: list[str] = []
+
+    async def recording(sql: str) -> Sequence[Sequence[Any]]:
+        statements.append(sql)
+        return await session.query(sql)
+
+    db.execute("UPDATE modem SET us_pwr = 7")
+    poll = await detector.poll(recording, next(_clock))
+    assert poll.fingerprinted and not poll.changed
+    fingerprint = [sql for sql in statements if "MAX(id)" in sql]
+    assert len(fingerprint) == 1
+    assert "FROM modem" in fingerprint[0] and " UNION ALL " not in fingerprint[0] and "COUNT(*)" not in fingerprint[0]
+
+
+async def test_hard_delete_after_updates_is_seen(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """Row counts are skipped while only updates happen, and read again as soon as a delete happens."""
+    db, session, detector = watched
+    db.execute("UPDATE modem SET us_pwr = 8")
+    await detector.poll(session.query, next(_clock))
+    db.execute("DELETE FROM modem WHERE id = 100012")  # not the newest row: only the count can show it
+    poll = await detector.poll(session.query, next(_clock))
+    assert poll.changed == {"modem"}

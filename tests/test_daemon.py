@@ -159,6 +159,8 @@ def test_restarts_are_paced(plant: tuple[PlantDB, Setup], notify: NotifySocket) 
         assert "00:11:22:33:44:77" not in _hosts(setup)
         assert setup.restart.count() == 1
         _wait_hosts(setup, lambda t: "00:11:22:33:44:77" in t, "the deferred change")
+        wait_until(lambda: setup.restart.count() == 2, what="the restart that follows the swap")
+        time.sleep(0.5)
         assert setup.restart.count() == 2
     finally:
         assert daemon.stop() == 0
@@ -379,4 +381,4 @@ def test_keyfile_synced_over_rewrites_the_cfgs(running: tuple[PlantDB, Setup, Da
     cfg = setup.tftp_dir / "cm/cm-100001.cfg"
     (setup.tftp_dir / "keyfile").write_bytes(b"rotated-secret\n")
     wait_until(lambda: decode(cfg.read_bytes(), key=b"rotated-secret").cmts_mic_ok, what="the new CMTS MIC")
-    assert daemon.events("rebuild.done")[-1]["trigger"] == ["files"]
+    daemon.wait_event("rebuild.done", lambda e: e["trigger"] == ["files"])
