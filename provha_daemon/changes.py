@@ -144,8 +144,9 @@ class ChangeDetector:
             self.last_full_check = now
         else:
             tables = await self._modified(query)
-            # Row counts move only with inserts and deletes (handler writes/deletes of other sessions).
-            counts = gate[0] != previous[0] or gate[2] != previous[2]
+            # Only a delete can change a table's rows without moving MAX(id) or MAX(updated_at) (an insert gets a
+            # new id and NMS Prime's updated_at), so COUNT(*), the one part that always scans, waits for one.
+            counts = gate[2] != previous[2]
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
         if sql:
             result.fingerprinted = True

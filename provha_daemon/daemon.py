@@ -253,7 +253,12 @@ class Service:
 
     async def _poll(self, now: float) -> Poll:
         if self.session is None:
+            reconnect = self.detector is not None
             self.session = await self.rebuilder.db.open_session()
+            if reconnect:
+                # A fresh detector only takes a baseline: whatever changed while we were away (or just before the
+                # connection dropped) would go unseen. A full rebuild compares everything instead.
+                self.next_full = float("-inf")
             self.detector = ChangeDetector(table_names(self.session.schema), self.session.schema,
                                            self.config.service.full_check_interval)
             await self._resolve_role_from_db()

@@ -382,3 +382,12 @@ def test_keyfile_synced_over_rewrites_the_cfgs(running: tuple[PlantDB, Setup, Da
     (setup.tftp_dir / "keyfile").write_bytes(b"rotated-secret\n")
     wait_until(lambda: decode(cfg.read_bytes(), key=b"rotated-secret").cmts_mic_ok, what="the new CMTS MIC")
     daemon.wait_event("rebuild.done", lambda e: e["trigger"] == ["files"])
+
+
+def test_change_just_before_a_dropped_connection_is_applied(running: tuple[PlantDB, Setup, Daemon]) -> None:
+    """A change committed right before the polling connection is killed still reaches the files after reconnect."""
+    db, setup, _ = running
+    ids = [row[0] for row in db.execute(f"SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '{db.user}'")]
+    db.execute("UPDATE modem SET mac = '00:11:22:33:44:82', updated_at = NOW() WHERE id = 100001;"
+               + "".join(f"KILL CONNECTION {connection};" for connection in ids))
+    _wait_hosts(setup, lambda t: "00:11:22:33:44:82" in t, "the change after the reconnect")
