@@ -30,5 +30,15 @@ test: lint mypy pytest
 demo: install
 	$(BIN)/python demo/run.py
 
+# The DHCP benchmark at 10k/50k/100k modems into BENCHMARKS.md (about 10-15 min; not part of `make test`).
+# Other sizes or runs: make bench BENCH_ARGS="--modems 10000 --runs 5 --out /tmp/BENCHMARKS.md"
+BENCH_ARGS ?=
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet 'asyncmy>=0.2.18'  # measured beside aiomysql, the daemon's driver
+	@touch $@
+
+bench: install $(BIN)/.bench-installed
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache demo/out

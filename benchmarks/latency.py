@@ -1,0 +1,108 @@
+"""The running service (``python -m provha_daemon``): one-modem change → files swapped, and its peak RSS.
+
+The service runs with its default polling (``poll_interval`` 2 s, quiet period one poll); only
+``min_restart_interval`` is 0, so that changes a few seconds apart are each applied at once instead of waiting
+out the 30 s restart pacing (the restart command is the tests' recording stub). A background writer updates
+status columns and unwatched tables all the time, as the master does. Each change is committed on the master
+connection at a random phase against the poll; the latency ends when ``modems-host.conf`` is replaced (its inode
+changes, watched with ``stat`` every 2 ms) and the new MAC is checked to be in it. Peak RSS is the daemon
+process's ``VmHWM`` after its start-up full rebuild and again at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.master import Master, background_writer
+from benchmarks.plantgen import OWN_IP, PEER_IP, BenchPlant
+from benchmarks.stats import Series
+from tests.helpers import write_config
+from tests.service import Daemon
+
+SERVICE_SETTINGS = "min_restart_interval = 0.0\n"
+# The DHCP half: the TFTP configs are the TFTP work's own benchmark (benchmarks/tftp_rebuild.py).
+TFTP_SETTINGS = "enabled = false\n"
+CHANGE_TIMEOUT = 120.0
+
+
+@dataclass(slots=True)
+class ServiceFigures:
+    """What the service run measured."""
+
+    latency: Series = field(default_factory=Series)  # s
+    rss_startup_mb: float = float("nan")
+    rss_peak_mb: float = float("nan")
+    startup_rebuild_ms: float = float("nan")
+    rebuild_ms: Series = field(default_factory=Series)  # the service's own rebuild.done total_ms per change
+    poll_interval: float = 2.0
+    quiet_period: float = 2.0
+    writes: int = 0
+
+
+def provha_top(own_ip: str = OWN_IP, peer_ip: str = PEER_IP) -> str:
+    """The ``[provha]`` table that pins the slave's own and the peer's address."""
+    return f'[provha]\nown_ip = "{own_ip}"\npeer_ip = "{peer_ip}"\n'
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """Peak resident set size of a process (``VmHWM``), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+def _wait_replaced(path: Path, inode: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if path.stat().st_ino != inode:
+                return
+        except FileNotFoundError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} was not replaced within {timeout} s")
+        time.sleep(0.002)
+
+
+def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491) -> ServiceFigures:
+    """Start the service on the plant, time ``runs`` one-modem changes, read its peak RSS, stop it."""
+    figures = ServiceFigures()
+    base.mkdir(parents=True, exist_ok=True)
+    setup = write_config(base, plant.db, extra_top=provha_top(), service=SERVICE_SETTINGS, extra_tftp=TFTP_SETTINGS)
+    hosts = setup.dhcp_dir / "modems-host.conf"
+    rng = random.Random(seed)
+    daemon = Daemon(setup.config)
+    master = Master(plant)
+    try:
+        first = daemon.wait_event("rebuild.done", timeout=600)[0]
+        if first.get("result") != "ok" or not hosts.exists():
+            raise RuntimeError(f"the service's first rebuild did not apply: {first}\n{daemon.tail()}")
+        figures.startup_rebuild_ms = float(first.get("total_ms", float("nan")))
+        figures.rss_startup_mb = vm_hwm_mb(daemon.proc.pid)
+        with background_writer(plant) as writer:
+            for _ in range(runs):
+                done = len(daemon.events("rebuild.done"))
+                time.sleep(rng.uniform(0, figures.poll_interval))  # a random phase against the poll
+                inode = hosts.stat().st_ino
+                mac = master.change_modem_mac()
+                committed = time.monotonic()
+                _wait_replaced(hosts, inode, CHANGE_TIMEOUT)
+                figures.latency.add(time.monotonic() - committed)
+                if f"hardware ethernet {mac};".encode() not in hosts.read_bytes():
+                    raise RuntimeError(f"the swapped {hosts} lacks the new MAC {mac}")
+                event = daemon.wait_event("rebuild.done", count=done + 1, timeout=CHANGE_TIMEOUT)[-1]
+                if event.get("result") != "ok":
+                    raise RuntimeError(f"the service's rebuild did not succeed: {event}")
+                figures.rebuild_ms.add(float(event["total_ms"]))
+            figures.writes = writer.writes
+        figures.rss_peak_mb = max(figures.rss_startup_mb, vm_hwm_mb(daemon.proc.pid))
+    finally:
+        master.close()
+        code = daemon.stop()
+        if code != 0:
+            raise RuntimeError(f"the service exited {code}:\n{daemon.tail()}")
+    return figures
