@@ -116,6 +116,7 @@ class ChangeDetector:
         self.fingerprints: dict[str, Fingerprint] = {}
         self.last_full_check = float("-inf")
         self.recheck = False
+        self.recount = False
         self.settle_at: dt.datetime | None = None
 
     def reset(self) -> None:
@@ -144,9 +145,12 @@ class ChangeDetector:
             self.last_full_check = now
         else:
             tables = await self._modified(query)
-            # Only a delete can change a table's rows without moving MAX(id) or MAX(updated_at) (an insert gets a
-            # new id and NMS Prime's updated_at), so COUNT(*), the one part that always scans, waits for one.
-            counts = gate[2] != previous[2]
+            # Row counts move only with inserts and deletes (other sessions' handler writes/deletes), so COUNT(*),
+            # the one part that always scans, waits for one.
+            # The recheck after a delete counts again: the delete may have been counted before it was visible.
+            deleted = gate[0] != previous[0] or gate[2] != previous[2]
+            counts = deleted or self.recount
+            self.recount = deleted
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
         if sql:
             result.fingerprinted = True
