@@ -26,6 +26,7 @@ from benchmarks.stats import Series, stopwatch
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
 from provha_daemon.db import Database
+from provha_daemon.plant import collector_paused
 from provha_daemon.rebuild import HOSTS_FILE, Rebuilder, dhcp_settings
 from provha_daemon.render.dhcp import render_dhcp
 from provha_daemon.roles import resolve_pair
@@ -152,12 +153,13 @@ async def measure_dhcp(plant: BenchPlant, config: Config, runs: int, workdir: Pa
         for _ in range(runs):
             artifacts = []  # nothing of the previous sample stays alive
             gc.collect()
-            with stopwatch(figures.read):
-                snapshot = await rebuilder.db.read()
-            with stopwatch(figures.render):
-                pair = resolve_pair(config, snapshot.plant.provha, rebuilder.addresses)
-                artifacts = render_dhcp(snapshot.plant, dhcp_settings(config, snapshot.plant, pair)).artifacts
-            del snapshot
+            with collector_paused():  # as inside Rebuilder.rebuild()
+                with stopwatch(figures.read):
+                    snapshot = await rebuilder.db.read()
+                with stopwatch(figures.render):
+                    pair = resolve_pair(config, snapshot.plant.provha, rebuilder.addresses)
+                    artifacts = render_dhcp(snapshot.plant, dhcp_settings(config, snapshot.plant, pair)).artifacts
+                del snapshot
             _touch_live_hosts(config.dhcp.dir, artifacts)
             with stopwatch(figures.plan):
                 plan = target.plan(artifacts)

@@ -1,15 +1,17 @@
 """Change detection on the read-only replica: a cheap server-wide gate, then per-table fingerprints.
 
-Every poll reads one status query, the gate (about 0.5 ms): the server's handler write/update/delete/commit
-counters of every session but our own, and Galera's ``wsrep_last_committed``. Any committed row change on this node,
-local or applied from the master, moves it; our own reads do not. Only when the gate moved (then once more on the
-next poll, in case a commit was counted a moment before it became visible), or every ``full_check_interval``,
-does it read the per-table fingerprints
-``COUNT(*), MAX(id), MAX(updated_at)`` of the watched tables in one round trip. The fingerprint moves on insert,
-update through NMS Prime (which sets ``updated_at``), soft delete and hard delete; writes of status columns that
-leave ``updated_at`` alone do not move it. ``updated_at`` has one-second resolution, so a table whose newest
-``updated_at`` is the current second is "hot": a second change in that same second would not move it. The
-detector reports ``settle_at`` and the loop starts no rebuild before the database clock has left that second.
+Every poll reads one status query, the gate (under 1 ms): the server's handler write/update/delete/commit
+counters of every session but our own, Galera's ``wsrep_last_committed``, and the watched tables' ``UPDATE_TIME``
+(riding along for free). Any committed row change on this node, local or applied from the master, moves the gate;
+our own reads do not. Only when the gate moved (then once more on the next poll, in case a commit was counted a
+moment before it became visible), or every ``full_check_interval``, does it read the per-table fingerprints
+``COUNT(*), MAX(id), MAX(updated_at)`` in one round trip, of the tables whose ``UPDATE_TIME`` says they may have
+been written, and with ``COUNT(*)`` (the one part that always scans) only after a delete.
+The fingerprint moves on insert, update through NMS Prime (which sets ``updated_at``), soft delete and hard
+delete; writes of status columns that leave ``updated_at`` alone do not move it. ``updated_at`` has one-second
+resolution, so a table whose newest ``updated_at`` is the current second is "hot": a second change in that same
+second would not move it. The detector reports ``settle_at`` and the loop starts no rebuild before the database
+clock has left that second.
 """
 
 from __future__ import annotations
@@ -95,10 +97,11 @@ def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = Tr
     return " UNION ALL ".join(parts)
 
 
-def update_time_sql(tables: Mapping[str, str]) -> str:
-    """information_schema's last-modified second per table (in memory for InnoDB: NULL after a restart)."""
+def gate_sql(tables: Mapping[str, str]) -> str:
+    """The gate, plus information_schema's last-modified second of each watched table (in memory for InnoDB:
+    NULL after a restart), in one round trip that costs no more than the gate alone."""
     names = ", ".join(f"'{real}'" for real in tables.values())
-    return ("SELECT TABLE_NAME, UPDATE_TIME, NOW() FROM information_schema.TABLES "
+    return (f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
             f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names})")
 
 
@@ -109,7 +112,7 @@ class ChangeDetector:
         self.tables = dict(tables)
         self.schema = schema
         self.sql = fingerprint_sql(self.tables, schema)
-        self.update_time_sql = update_time_sql(self.tables)
+        self.gate_sql = gate_sql(self.tables)
         self.checked_at: dict[str, dt.datetime] = {}  # database time of each table's last fingerprint
         self.full_check_interval = full_check_interval
         self.gate: tuple[int, ...] | None = None
@@ -129,7 +132,8 @@ class ChangeDetector:
     async def poll(self, query: Query, now: float) -> Poll:
         """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due."""
         result = Poll()
-        gate = self._gate(await query(GATE_SQL), result.status)
+        update_times: dict[str, dt.datetime | None] = {}
+        gate = self._gate(await query(self.gate_sql), result.status, update_times)
         moved = gate != self.gate
         due = now - self.last_full_check >= self.full_check_interval
         if not (moved or due or self.recheck):
@@ -144,11 +148,11 @@ class ChangeDetector:
             tables, counts, sql = self.tables, True, self.sql
             self.last_full_check = now
         else:
-            tables = await self._modified(query)
-            # Row counts move only with inserts and deletes (other sessions' handler writes/deletes), so COUNT(*),
-            # the one part that always scans, waits for one.
-            # The recheck after a delete counts again: the delete may have been counted before it was visible.
-            deleted = gate[0] != previous[0] or gate[2] != previous[2]
+            tables = self._modified(update_times)
+            # Only a hard delete changes a table without moving MAX(id) or MAX(updated_at) (an insert takes a new
+            # id and NMS Prime's updated_at), so COUNT(*) waits for a delete. The recheck counts again: the delete
+            # may have been counted a moment before it was visible.
+            deleted = gate[GATE_VARIABLES.index("HANDLER_DELETE")] != previous[GATE_VARIABLES.index("HANDLER_DELETE")]
             counts = deleted or self.recount
             self.recount = deleted
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
@@ -168,7 +172,7 @@ class ChangeDetector:
         self._update_settle(result.db_now)
         return result
 
-    async def _modified(self, query: Query) -> dict[str, str]:
+    def _modified(self, update_times: Mapping[str, dt.datetime | None]) -> dict[str, str]:
         """The tables information_schema may have seen written since their last fingerprint.
 
         UPDATE_TIME has one-second resolution and is kept in memory (NULL after a restart): a table is skipped
@@ -176,27 +180,22 @@ class ChangeDetector:
         write; NULL or unknown means "fingerprint it". The full check every ``full_check_interval`` ignores it.
         """
         modified: dict[str, str] = {}
-        real_to_logical = {real: logical for logical, real in self.tables.items()}
-        seen: set[str] = set()
-        for table, update_time, _now in await query(self.update_time_sql):
-            logical = real_to_logical.get(str(table))
-            if logical is None:
-                continue
-            seen.add(logical)
-            written, checked = _datetime(update_time), self.checked_at.get(logical)
-            if written is None or checked is None or written >= checked.replace(microsecond=0) - _SLACK:
-                modified[logical] = self.tables[logical]
         for logical, real in self.tables.items():
-            if logical not in seen:
+            written, checked = update_times.get(real), self.checked_at.get(logical)
+            if written is None or checked is None or written >= checked.replace(microsecond=0) - _SLACK:
                 modified[logical] = real
         return modified
 
     @staticmethod
-    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> tuple[int, ...]:
-        """The other sessions' counters; fills ``status`` with the Galera readiness variables (lower case)."""
+    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str],
+              update_times: dict[str, dt.datetime | None]) -> tuple[int, ...]:
+        """The other sessions' counters; fills ``status`` (Galera readiness, lower case) and ``update_times``."""
         own: dict[str, int] = {}
         total: dict[str, int] = {}
         for scope, name, value in rows:
+            if scope == "table":
+                update_times[str(name)] = _datetime(value)
+                continue
             key, text = str(name).upper(), str(value)
             if scope == "session":
                 own[key] = int(text) if text.isdigit() else 0

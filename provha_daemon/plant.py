@@ -6,10 +6,13 @@ soft-deleted, belong to a non-CMTS gateway or an IPv6 pool are simply not part o
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import ipaddress
-from collections.abc import Awaitable, Callable, Sequence
+import re
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from provha_daemon import validation as v
 from provha_daemon.schema import Schema
@@ -54,9 +57,12 @@ class Pool:
     vendor_class: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Modem:
-    """A live modem; ``mac`` is None when the row has none (no DHCP host then)."""
+class Modem(NamedTuple):
+    """A live modem; ``mac`` is None when the row has none (no DHCP host then).
+
+    Modems, MTAs and endpoints are named tuples: immutable like the frozen records, and built 4 times faster
+    (100k+ of them per snapshot).
+    """
 
     id: int
     hostname: str
@@ -68,8 +74,7 @@ class Modem:
     qos_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Mta:
+class Mta(NamedTuple):
     """A live MTA (ProvVoip)."""
 
     id: int
@@ -79,8 +84,7 @@ class Mta:
     configfile_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """A live IPv4 endpoint behind a modem."""
 
     id: int
@@ -91,8 +95,7 @@ class Endpoint:
     ip: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(NamedTuple):
     """The parts of a contract that decide a modem's network access."""
 
     id: int
@@ -339,44 +342,123 @@ async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: s
     return pools
 
 
-async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Modem]:
-    access = schema.modem_access_column or "1"
-    columns = ["id", "hostname", "mac", "public", access,
-               schema.column_or("modem", "configfile_id", "NULL"), schema.column_or("modem", "contract_id", "NULL"),
-               schema.column_or("modem", "qos_id", "NULL")]
-    modems = []
-    mac, hostname, flag, ref = v.mac, v.hostname, v.flag, v.ref
-    for row_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id in await fetch(
-        f"SELECT {', '.join(columns)} FROM modem WHERE {schema.live('modem')} ORDER BY id"
-    ):
-        try:
-            # Old databases leave hostname empty; NMS Prime's own fallback name is cm-<id>.
-            modems.append(Modem(
-                row_id,
-                hostname(name) if name else f"cm-{row_id}",
-                mac(raw_mac),
-                flag(public),
-                flag(internet, default=True),
-                ref(configfile_id),
-                ref(contract_id),
-                ref(qos_id),
-            ))
-        except v.InvalidValue as exc:
-            rows.skip("modem", row_id, exc)
-    return modems
+# The driver decodes every field of every row in Python, so the large tables come as one text field per row,
+# joined on the server with U+001F: about 2.5 times cheaper to fetch at 100k modems than the columns one by one.
+# NULL arrives as '' which every validator reads as "none", as it reads NULL.
+_SEP = "\x1f"
+
+
+def packed(columns: Sequence[str]) -> str:
+    """The select expression that packs ``columns`` (names or SQL expressions) into one text field."""
+    return "CONCAT_WS(CHAR(31 USING utf8mb4), " + ", ".join(f"IFNULL({c}, '')" for c in columns) + ")"
+
+
+def unpacked(result: Sequence[Sequence[Any]], width: int, table: str, rows: _Rows) -> list[list[str]]:
+    """The fields of packed rows; a row whose values hold the separator itself is skipped and named."""
+    out = []
+    for (text,) in result:
+        fields = str(text).split(_SEP)
+        if len(fields) == width:
+            out.append(fields)
+        else:
+            rows.skip(table, fields[0], v.InvalidValue("a value holds the control character U+001F"))
+    return out
+
+
+async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[list[Modem], dict[int, Contract]]:
+    """Live modems, and the live contracts they name (joined here: one pass instead of a second 100k-row read)."""
+    m = _Aliased(schema, "modem", "m")
+    columns = ["m.id", "m.hostname", "m.mac", "m.public", m.first(("internet_access", "network_access"), "1"),
+               m.first(("configfile_id",), "NULL"), m.first(("contract_id",), "NULL"), m.first(("qos_id",), "NULL")]
+    join = ""
+    if schema.has_table("contract") and schema.has("modem", "contract_id"):
+        c = _Aliased(schema, "contract", "c")
+        # c.id is '' when the contract is missing or soft-deleted: the modem then has no contract.
+        columns += ["c.id", c.first(("internet_access", "network_access"), "1"),
+                    c.first(("has_telephony", "telephony_only"), "0")]
+        join = f" LEFT JOIN contract c ON c.id = m.contract_id AND {schema.live('contract', 'c')}"
+    else:
+        columns += ["NULL", "NULL", "NULL"]
+    result = await fetch(f"SELECT {packed(columns)} FROM modem m{join} WHERE {schema.live('modem', 'm')} "
+                         "ORDER BY m.id")
+    modems: list[Modem] = []
+    contracts: dict[int, Contract] = {}
+    canonical, append, modem = _CANONICAL_MODEM.fullmatch, modems.append, Modem
+    for (text,) in result:
+        fast = canonical(text)
+        if fast is None:
+            _slow_modem(str(text), modems, contracts, rows)
+            continue
+        raw_id, name, mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = (
+            fast.groups())
+        row_id = int(raw_id)
+        append(modem(row_id, name or f"cm-{row_id}", mac or None, public == "1", internet != "0",
+                     int(configfile_id) if configfile_id else None, int(contract_id) if contract_id else None,
+                     int(qos_id) if qos_id else None))
+        if c_id:
+            key = int(c_id)
+            if key not in contracts:
+                contracts[key] = Contract(key, c_internet == "1", c_tel == "1")
+    return modems, contracts
+
+
+# The shape nearly every modem row has: positive ids, a plain host name, a lower-case colon MAC, 0/1 flags. It is
+# matched in one C call instead of a validator per field (half the load time at 100k modems); any other row goes
+# through the validators, which decide such a row the same way (tests/test_plant.py proves it on random rows).
+_ID = r"([1-9][0-9]{0,17}|)"
+_CANONICAL_MODEM = re.compile(
+    r"([1-9][0-9]{0,17})\x1f"
+    rf"((?=[^\x1f]{{1,253}}\x1f){v.HOSTNAME_PATTERN}|)\x1f"
+    r"([0-9a-f]{2}(?::[0-9a-f]{2}){5}|)\x1f"
+    r"([01]?)\x1f([01]?)\x1f" + rf"{_ID}\x1f{_ID}\x1f{_ID}\x1f{_ID}\x1f" + r"([01]?)\x1f([01]?)"
+)
+
+
+def _slow_modem(text: str, modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
+    """One packed modem row of any other shape, through the validators: appended, or skipped and named."""
+    fields = text.split(_SEP)
+    if len(fields) != 11:
+        rows.skip("modem", fields[0], v.InvalidValue("a value holds the control character U+001F"))
+        return
+    raw_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = fields
+    try:
+        row_id = int(raw_id)
+        # Old databases leave hostname empty; NMS Prime's own fallback name is cm-<id>.
+        record = Modem(row_id, v.hostname(name) if name else f"cm-{row_id}", v.mac(raw_mac), v.flag(public),
+                       v.flag(internet, default=True), v.ref(configfile_id), v.ref(contract_id), v.ref(qos_id))
+        contract = v.ref(c_id)
+    except (v.InvalidValue, ValueError) as exc:
+        rows.skip("modem", raw_id, exc)
+        return
+    modems.append(record)
+    if contract is not None and contract not in contracts:
+        contracts[contract] = Contract(contract, v.flag(c_internet), v.flag(c_tel))
+
+
+@dataclass(frozen=True, slots=True)
+class _Aliased:
+    """Columns of one table under an alias in a join."""
+
+    schema: Schema
+    table: str
+    alias: str
+
+    def first(self, names: Sequence[str], default_sql: str) -> str:
+        """The first of ``names`` the table has, qualified; else the literal default standing in for it."""
+        return next((f"{self.alias}.{n}" for n in names if self.schema.has(self.table, n)), default_sql)
 
 
 async def _fetch_mtas(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Mta]:
     if not schema.has_table("mta"):
         return []
+    columns = ["id", "modem_id", "mac", schema.column_or("mta", "type", "NULL"),
+               schema.column_or("mta", "configfile_id", "NULL")]
+    result = await fetch(f"SELECT {packed(columns)} FROM mta WHERE {schema.live('mta')} ORDER BY id")
     mtas = []
-    for row_id, modem_id, raw_mac, kind, configfile_id in await fetch(
-        f"SELECT id, modem_id, mac, {schema.column_or('mta', 'type', 'NULL')}, "
-        f"{schema.column_or('mta', 'configfile_id', 'NULL')} FROM mta WHERE {schema.live('mta')} ORDER BY id"
-    ):
+    for row_id, modem_id, raw_mac, kind, configfile_id in unpacked(result, 5, "mta", rows):
         try:
-            mtas.append(Mta(int(row_id), v.ref(modem_id), v.mac(raw_mac), str(kind or "sip"), v.ref(configfile_id)))
-        except v.InvalidValue as exc:
+            mtas.append(Mta(int(row_id), v.ref(modem_id), v.mac(raw_mac), kind or "sip", v.ref(configfile_id)))
+        except (v.InvalidValue, ValueError) as exc:
             rows.skip("mta", row_id, exc)
     return mtas
 
@@ -385,33 +467,20 @@ async def _fetch_endpoints(fetch: Fetch, schema: Schema, rows: _Rows) -> list[En
     if not schema.has_table("endpoint"):
         return []
     version = " AND version = '4'" if schema.has("endpoint", "version") else ""
+    columns = ["id", "hostname", "mac", "modem_id", schema.column_or("endpoint", "fixed_ip", "0"),
+               schema.column_or("endpoint", "ip", "NULL")]
+    result = await fetch(f"SELECT {packed(columns)} FROM endpoint WHERE {schema.live('endpoint')}{version} "
+                         "ORDER BY id")
     endpoints = []
-    for row_id, name, raw_mac, modem_id, fixed, ip in await fetch(
-        f"SELECT id, hostname, mac, modem_id, {schema.column_or('endpoint', 'fixed_ip', '0')}, "
-        f"{schema.column_or('endpoint', 'ip', 'NULL')} FROM endpoint WHERE {schema.live('endpoint')}{version} "
-        "ORDER BY id"
-    ):
+    for row_id, name, raw_mac, modem_id, fixed, ip in unpacked(result, 6, "endpoint", rows):
         try:
             endpoints.append(Endpoint(
                 int(row_id), v.hostname(name), v.mac(raw_mac), v.ref(modem_id), v.flag(fixed),
                 v.ipv4(ip, required=False),
             ))
-        except v.InvalidValue as exc:
+        except (v.InvalidValue, ValueError) as exc:
             rows.skip("endpoint", row_id, exc)
     return endpoints
-
-
-async def _fetch_contracts(fetch: Fetch, schema: Schema) -> dict[int, Contract]:
-    if not schema.has_table("contract"):
-        return {}
-    ia = schema.column_or("contract", "internet_access", schema.column_or("contract", "network_access", "1"))
-    tel = schema.column_or("contract", "has_telephony", schema.column_or("contract", "telephony_only", "0"))
-    return {
-        int(row_id): Contract(int(row_id), v.flag(internet), v.flag(telephony))
-        for row_id, internet, telephony in await fetch(
-            f"SELECT id, {ia}, {tel} FROM contract WHERE {schema.live('contract')}"
-        )
-    }
 
 
 async def _fetch_mta_domain(fetch: Fetch, schema: Schema, rows: _Rows) -> str | None:
@@ -427,8 +496,29 @@ async def _fetch_mta_domain(fetch: Fetch, schema: Schema, rows: _Rows) -> str | 
         return None
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic GC inside: for building and rendering a snapshot, whose objects all live until it is done.
+
+    Collecting then only traverses the growing snapshot again and again (about 0.1 s of a 100k-modem rebuild);
+    what is garbage at the end is freed by reference counting. Nests; re-enables only what it disabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 async def load_plant(fetch: Fetch, schema: Schema, *, tftp: bool = False) -> Plant:
     """Read every table the DHCP files (and with ``tftp`` the TFTP configs) need through ``fetch``."""
+    with collector_paused():
+        return await _load_plant(fetch, schema, tftp)
+
+
+async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
     provbase = await _fetch_provbase(fetch, schema)
     plant = Plant(schema=schema, provbase=provbase, provha=None, provha_raw=None, mta_domain=None)
     rows = _Rows(plant)
@@ -436,10 +526,9 @@ async def load_plant(fetch: Fetch, schema: Schema, *, tftp: bool = False) -> Pla
     plant.mta_domain = await _fetch_mta_domain(fetch, schema, rows)
     plant.gateways = await _fetch_gateways(fetch, schema, rows)
     plant.pools = await _fetch_pools(fetch, schema, rows, {g.id for g in plant.gateways})
-    plant.modems = await _fetch_modems(fetch, schema, rows)
+    plant.modems, plant.contracts = await _fetch_modems(fetch, schema, rows)
     plant.mtas = await _fetch_mtas(fetch, schema, rows)
     plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
-    plant.contracts = await _fetch_contracts(fetch, schema)
     _drop_duplicates(plant, rows)
     if tftp:
         plant.tftp = await _fetch_tftp(fetch, schema)

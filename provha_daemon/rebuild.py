@@ -24,7 +24,7 @@ from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
 from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
-from provha_daemon.plant import Plant, Skipped
+from provha_daemon.plant import Plant, Skipped, collector_paused
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.render.tftp import TftpRenderer, TftpSettings
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
@@ -162,6 +162,12 @@ class Rebuilder:
         ``allow_restart`` False (the service's restart pacing) renders and compares but, if dhcpd's inputs
         changed, leaves everything as it is and marks the result ``deferred``: swap and restart are one step.
         """
+        with collector_paused():
+            return await self._rebuild(dry_run=dry_run, force=force, allow_restart=allow_restart, attempts=attempts,
+                                       full=full)
+
+    async def _rebuild(self, *, dry_run: bool, force: bool, allow_restart: bool, attempts: int,
+                       full: bool) -> RebuildResult:
         result = RebuildResult()
         timer = time.perf_counter()
         snapshot = await self.read(attempts)

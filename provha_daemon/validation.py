@@ -16,7 +16,8 @@ class InvalidValue(ValueError):
 
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOSTNAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
+HOSTNAME_PATTERN = rf"{_LABEL}(?:\.{_LABEL})*"
+_HOSTNAME = re.compile(rf"^{HOSTNAME_PATTERN}$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 # Printable ASCII without the two characters that could end a dhcpd string literal.
 _DHCP_STRING = re.compile(r'^[\x20-\x21\x23-\x5b\x5d-\x7e]+$')
@@ -95,6 +96,8 @@ def base64_secret(value: object) -> str | None:
 
 def flag(value: object, default: bool = False) -> bool:
     """A boolean column (TINYINT, '0'/'1', ENUM('yes','no')) as bool."""
+    if value == "1" or value == "0":  # the common case of packed rows, first
+        return value == "1"
     if value is None or value == "":
         return default
     if isinstance(value, bytes):
@@ -106,6 +109,9 @@ def flag(value: object, default: bool = False) -> bool:
 
 def ref(value: object) -> int | None:
     """A foreign key where 0 and '' mean "none"."""
+    if type(value) is str and value.isdecimal() and value.isascii():  # the common case of packed rows, first
+        number = int(value)
+        return number if number > 0 else None
     if is_none(value):
         return None
     try:

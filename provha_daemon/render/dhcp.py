@@ -6,6 +6,7 @@ beyond loading templates.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,14 +77,20 @@ def encode_fqdn(fqdn: str) -> str:
     return "".join(f"\\{len(label):03o}{label}" for label in fqdn.split(".") if label) + "\\000"
 
 
+def _ipv4_int(address: str) -> int:
+    """A validated dotted quad as an integer (ipaddress is several times slower, for thousands of endpoints)."""
+    a, b, c, d = address.split(".")
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+
+
 def _vendor_match(vendor_class: str, op: str) -> str:
     return f'substring(option vendor-class-identifier,0,{len(vendor_class)}) {op} "{vendor_class}"'
 
 
 def _ranges(pool: Pool, fixed: list[int]) -> list[tuple[str, str]]:
-    """The pool's range, with CPEPub pools split around fixed endpoint addresses."""
+    """The pool's range, with CPEPub pools split around fixed endpoint addresses (``fixed`` sorted, unique)."""
     start, end = int(ipaddress.IPv4Address(pool.start)), int(ipaddress.IPv4Address(pool.end))
-    cuts = sorted({ip for ip in fixed if start <= ip <= end}) if pool.type == "CPEPub" else []
+    cuts = fixed[bisect.bisect_left(fixed, start):bisect.bisect_right(fixed, end)] if pool.type == "CPEPub" else []
     spans: list[tuple[int, int]] = []
     low = start
     for ip in cuts:
@@ -130,6 +137,25 @@ class _Renderer:
         return Artifact(path, text.encode("utf-8"), mode)
 
 
+def _modem_rows(plant: Plant, ccc_modems: set[int | None]
+                ) -> tuple[list[tuple[str, str, bool]], list[tuple[int, str]], list[tuple[int, str]]]:
+    """Host lines, public and blocked modems, in one pass over the modems (at 100k every pass counts)."""
+    hosts: list[tuple[str, str, bool]] = []
+    public: list[tuple[int, str]] = []
+    blocked: list[tuple[int, str]] = []
+    for m in plant.modems:
+        if not m.mac:
+            continue
+        if not m.internet_access:
+            blocked.append((m.id, m.mac))
+        if m.mac.startswith("ff:"):
+            continue
+        hosts.append((m.hostname, m.mac, m.id in ccc_modems))
+        if m.public:
+            public.append((m.id, m.mac))
+    return hosts, public, blocked
+
+
 def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     """Render every dhcpd file of the slave from one plant."""
     r = _Renderer(settings)
@@ -166,13 +192,10 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     # MTAs without a usable MAC get no host entry and give their modem no ccc options.
     mtas_with_mac = [m for m in plant.mtas if m.mac and not m.mac.startswith("ff:")]
     ccc_modems = {m.modem_id for m in mtas_with_mac}
-    hosts = [m for m in plant.modems if m.mac and not m.mac.startswith("ff:")]
-    out(r.file("modems-host.conf.j2", "modems-host.conf", own_ip=s.own_ip, peer_ip=s.peer_ip,
-               modems=[(m.hostname, m.mac, m.id in ccc_modems) for m in hosts]))
-    out(r.file("modems-clients-public.conf.j2", "modems-clients-public.conf",
-               modems=[(m.id, m.mac) for m in hosts if m.public]))
-    out(r.file("blocked.conf.j2", "blocked.conf",
-               modems=[(m.id, m.mac) for m in plant.modems if m.mac and not m.internet_access]))
+    hosts, public, blocked = _modem_rows(plant, ccc_modems)
+    out(r.file("modems-host.conf.j2", "modems-host.conf", own_ip=s.own_ip, peer_ip=s.peer_ip, modems=hosts))
+    out(r.file("modems-clients-public.conf.j2", "modems-clients-public.conf", modems=public))
+    out(r.file("blocked.conf.j2", "blocked.conf", modems=blocked))
 
     macs: list[str] = []
     if pb.multiple_provisioning_systems:
@@ -205,7 +228,7 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     ]))
 
     out(r.file("cmts_gws.conf.j2", "cmts_gws.conf", dir=s.directory, gateway_ids=[g.id for g in plant.gateways]))
-    fixed = [int(ipaddress.IPv4Address(ep.ip)) for ep in plant.endpoints if ep.fixed_ip and ep.ip]
+    fixed = sorted({_ipv4_int(ep.ip) for ep in plant.endpoints if ep.fixed_ip and ep.ip})
     for gateway in plant.gateways:
         out(_gateway_file(r, gateway, [p for p in plant.pools if p.gateway_id == gateway.id], fixed,
                           plant.mta_domain))
