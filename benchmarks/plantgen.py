@@ -62,41 +62,18 @@ _DESCRIPTION = (
     "Technician note {note}: splitter in the stairwell replaced, cable run along the facade to the first floor. "
     "Keep the modem on the wall mount, the customer's router behind it uses bridge mode."
 )
-_CM_TEMPLATE = """Main
-{
-\tNetworkAccess {cm.network_access};
-\tMaxCPE {cm.max_cpe};
-\tGlobalPrivacyEnable 1;
-\tBaselinePrivacy
-\t{
-\t\tAuthTimeout 10;
-\t\tReAuthTimeout 10;
-\t\tAuthGraceTime 600;
-\t}
-\tUsServiceFlow
-\t{
-\t\tUsServiceFlowRef 1;
-\t\tQosParamSetType 7;
-\t\tMaxRateSustained {qos.us_rate_max_help};
-\t\tSchedulingType 2;
-\t}
-\tDsServiceFlow
-\t{
-\t\tDsServiceFlowRef 2;
-\t\tQosParamSetType 7;
-\t\tMaxRateSustained {qos.ds_rate_max_help};
-\t}
-\tSnmpMibObject sysContact.0 String "noc@nmsprime.test";
-}
-"""
-_MTA_TEMPLATE = """Main
-{
-\tMtaConfigDelimiter 1;
-\tSnmpMibObject pktcMtaDevEnabled.0 Integer 1;
-\tSnmpMibObject pktcNcsEndPntConfigMWD.{mta.id} Integer 10;
-\tMtaConfigDelimiter 255;
-}
-"""
+# Configfile texts in NMS Prime's format (no Main wrapper; placeholders {table.column.N}): a root CM config with
+# QoS and privacy, children that add a line naming the modem's street, an MTA config.
+_CM_TEMPLATE = (
+    "NetworkAccess {contract.internet_access.0};\nMaxCPE {provbase.max_cpe.0};\nGlobalPrivacyEnable 1;\n"
+    "BaselinePrivacy\n{\n\tAuthTimeout 10;\n\tReAuthTimeout 10;\n\tAuthGraceTime 600;\n}\n"
+    "UsServiceFlow\n{\n\tUsServiceFlowRef 1;\n\tQosParamSetType 7;\n\tMaxRateSustained {qos.us_rate_max_help.0};\n"
+    "\tSchedulingType 2;\n}\n"
+    "DsServiceFlow\n{\n\tDsServiceFlowRef 2;\n\tQosParamSetType 7;\n\tMaxRateSustained {qos.ds_rate_max_help.0};\n}\n"
+    'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\n'
+)
+_CM_CHILD_TEMPLATE = 'SnmpMibObject sysLocation.0 String "{modem.street.0}";\n'
+_MTA_TEMPLATE = "MtaConfigDelimiter 1;\nSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\nMtaConfigDelimiter 255;\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,9 +341,9 @@ def _small_tables(conn: pymysql.connections.Connection[Any], spec: PlantSpec,
         is_cm = cf <= cm_count
         root = 1 if is_cm else cm_count + 1
         parent = None if cf == root else (root if cf % 3 else cf - 1)
-        configfiles.append((cf, t0, t0, f"{'CM' if is_cm else 'MTA'} config {cf}",
-                            _CM_TEMPLATE if is_cm else _MTA_TEMPLATE, "cm" if is_cm else "mta", "yes", parent,
-                            f"fw-{cf}.bin" if cf % 5 == 0 else ""))
+        text = (_CM_TEMPLATE if parent is None else _CM_CHILD_TEMPLATE) if is_cm else _MTA_TEMPLATE
+        configfiles.append((cf, t0, t0, f"{'CM' if is_cm else 'MTA'} config {cf}", text, "cm" if is_cm else "mta",
+                            "yes", parent, ""))
     _insert(conn, "configfile",
             ("id", "created_at", "updated_at", "name", "text", "device", "public", "parent_id", "firmware"),
             configfiles)

@@ -158,19 +158,27 @@ class ChangeDetector:
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
         if sql:
             result.fingerprinted = True
-            for name, count, max_id, max_updated, db_now in await query(sql):
-                name = str(name)
-                old = self.fingerprints.get(name)
-                rows = int(count) if count is not None else (old.rows if old else -1)
-                fp = Fingerprint(rows, None if max_id is None else int(max_id), _datetime(max_updated))
-                result.db_now = _datetime(db_now)
-                if result.db_now is not None:
-                    self.checked_at[name] = result.db_now
-                if old != fp and not first:
-                    result.changed.add(name)
-                self.fingerprints[name] = fp
+            self._read_fingerprints(await query(sql), result, first)
+            if not counts and result.changed:
+                # An insert moved MAX(id) but not the stored count: count the changed tables now, or a later delete
+                # would bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
+                changed = {name: self.tables[name] for name in sorted(result.changed)}
+                self._read_fingerprints(await query(fingerprint_sql(changed, self.schema)), Poll(), first=True)
         self._update_settle(result.db_now)
         return result
+
+    def _read_fingerprints(self, rows: Sequence[Sequence[Any]], result: Poll, first: bool) -> None:
+        for name, count, max_id, max_updated, db_now in rows:
+            name = str(name)
+            old = self.fingerprints.get(name)
+            counted = int(count) if count is not None else (old.rows if old else -1)
+            fp = Fingerprint(counted, None if max_id is None else int(max_id), _datetime(max_updated))
+            result.db_now = _datetime(db_now)
+            if result.db_now is not None:
+                self.checked_at[name] = result.db_now
+            if old != fp and not first:
+                result.changed.add(name)
+            self.fingerprints[name] = fp
 
     def _modified(self, update_times: Mapping[str, dt.datetime | None]) -> dict[str, str]:
         """The tables information_schema may have seen written since their last fingerprint.

@@ -220,7 +220,10 @@ class _Rows:
         self.plant = plant
 
     def skip(self, table: str, row_id: object, exc: Exception) -> None:
-        self.plant.skipped.append(Skipped(table, row_id if isinstance(row_id, int) else str(row_id), str(exc)))
+        # Packed rows carry the id as text: name it as the number it is.
+        text = str(row_id)
+        name: int | str = int(text) if isinstance(row_id, int) or (text.isdecimal() and text.isascii()) else text
+        self.plant.skipped.append(Skipped(table, name, str(exc)))
 
 
 async def _fetch_provbase(fetch: Fetch, schema: Schema) -> ProvBase:

@@ -127,3 +127,31 @@ async def test_hard_delete_after_updates_is_seen(watched: tuple[PlantDB, Session
     db.execute("DELETE FROM modem WHERE id = 100012")  # not the newest row: only the count can show it
     poll = await detector.poll(session.query, next(_clock))
     assert poll.changed == {"modem"}
+
+
+async def test_hard_delete_after_an_uncounted_insert_is_seen(
+        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """An insert seen by MAX(id) alone refreshes the row count, so a later delete back to the old count is seen."""
+    db, session, detector = watched
+    db.execute("CREATE TEMPORARY TABLE copy AS SELECT * FROM endpoint WHERE id = 200003;"
+               "UPDATE copy SET id = 200099, hostname = 'ep-new', mac = '00:11:22:33:44:55', updated_at = NOW();"
+               "INSERT INTO endpoint SELECT * FROM copy")
+    assert (await detector.poll(session.query, next(_clock))).changed == {"endpoint"}
+    await detector.poll(session.query, next(_clock))  # the recheck
+    db.execute("DELETE FROM endpoint WHERE id = 200001")  # the count returns to what it was before the insert
+    poll = await detector.poll(session.query, next(_clock))
+    assert poll.changed == {"endpoint"}
+
+
+async def test_idle_poll_is_one_statement(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """With nothing written, a poll sends one statement: the gate with the tables' UPDATE_TIME riding along."""
+    _, session, detector = watched
+    statements: list[str] = []
+
+    async def recording(sql: str) -> Sequence[Sequence[Any]]:
+        statements.append(sql)
+        return await session.query(sql)
+
+    await detector.poll(recording, next(_clock))
+    assert len(statements) == 1
+    assert "GLOBAL_STATUS" in statements[0] and "UPDATE_TIME" in statements[0]

@@ -86,7 +86,7 @@ def test_a_value_holding_the_separator_skips_its_row_by_id(value: str) -> None:
     bad = "\x1f".join(["8", value, "00:00:00:00:00:08", "0", "1", "", "", "", "", "", ""])
     modems, _, skipped = _load([good, bad])
     assert [m.id for m in modems] == [7]
-    assert [(s.table, s.id) for s in skipped] == [("modem", "8")]
+    assert [(s.table, s.id) for s in skipped] == [("modem", 8)]
     assert "U+001F" in skipped[0].reason
 
 

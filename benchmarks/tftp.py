@@ -1,0 +1,172 @@
+"""The TFTP half at scale: the daemon's TFTP stage on the generated plant, against the raw write limit.
+
+Everything runs through the daemon's own code: ``Database.read(tftp=True)`` for the snapshot,
+``TftpRenderer`` for text and encoding, ``Rebuilder._tftp`` for the stage a rebuild runs (encode, compare,
+temp + rename, one ``syncfs``). The tree lives on a journaled ext4 in a loop-mounted image, like a server's
+``/tftpboot`` (the machine's root filesystem has no journal and is several times slower at creating files); the
+limit writes exactly the same files the same way (temp + rename each, one ``syncfs``) into an empty directory of
+that filesystem, in the same run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.plantgen import BenchPlant
+from benchmarks.stats import Series, stopwatch
+from provha_daemon.apply import _syncfs
+from provha_daemon.config import Config
+from provha_daemon.docsis import MtaHash, read_keyfile
+from provha_daemon.plant import Plant, collector_paused
+from provha_daemon.rebuild import Rebuilder, RebuildResult
+from provha_daemon.render.tftp import TftpRenderer, TftpSettings
+
+IMAGE_GB = 4
+
+
+@dataclass(slots=True)
+class TftpFigures:
+    """The TFTP stage's figures at one size."""
+
+    filesystem: str = ""
+    devices: int = 0
+    files: int = 0
+    bytes: int = 0
+    read: Series = field(default_factory=Series)  # ms, Database.read(tftp=True)
+    encode_rate: Series = field(default_factory=Series)  # configs/s, text + encoding, no disk
+    all_new: Series = field(default_factory=Series)  # ms, Rebuilder._tftp into an empty tree
+    limit: Series = field(default_factory=Series)  # ms, temp + rename + one syncfs of the same files
+    ratio: Series = field(default_factory=Series)
+    unchanged_full: Series = field(default_factory=Series)  # ms, full rebuild, nothing changed
+    unchanged_incremental: Series = field(default_factory=Series)  # ms, incremental rebuild, nothing changed
+
+
+@contextlib.contextmanager
+def journaled_filesystem(work: Path) -> Iterator[tuple[Path, str]]:
+    """A journaled ext4 in a loop-mounted image under ``work``, or ``work`` itself where that cannot be mounted."""
+    image, mount = work / "tftpfs.img", work / "tftpfs"
+    mount.mkdir(exist_ok=True)
+    try:
+        with open(image, "wb") as sparse:
+            sparse.truncate(IMAGE_GB << 30)
+        # One inode per 4 KiB: the tree and the limit's copy are two files per device each.
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-i", "4096", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+                        str(image)], check=True, capture_output=True)
+        subprocess.run(["mount", "-o", "loop", str(image), str(mount)], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) \
+            else str(exc)
+        image.unlink(missing_ok=True)
+        yield work, f"the work directory's own filesystem (no loop-mounted ext4: {detail[:200]})"
+        return
+    try:
+        yield mount, f"ext4 with a journal (mkfs.ext4 defaults, -i 4096), a {IMAGE_GB} GB loop-mounted image"
+    finally:
+        subprocess.run(["umount", str(mount)], check=False, capture_output=True)
+        image.unlink(missing_ok=True)
+
+
+def _clear(tftp_dir: Path) -> None:
+    """Remove the generated tree, keep the keyfile and firmware (untimed)."""
+    for sub in ("cm", "mta"):
+        shutil.rmtree(tftp_dir / sub, ignore_errors=True)
+    _syncfs(tftp_dir)
+
+
+def _encode_all(rebuilder: Rebuilder, plant: Plant) -> int:
+    """Text and encoding of every device as ``Rebuilder._tftp`` does it, without touching the disk."""
+    tftp = rebuilder.config.tftp
+    mta_hash = None if tftp.mta_hash == "none" else MtaHash(tftp.mta_hash)
+    renderer = TftpRenderer(plant, TftpSettings(read_keyfile(tftp.key_path), mta_hash),
+                            rebuilder._safe_firmware_lines)
+    devices = 0
+    for record, chain in renderer.modems():
+        device, values = renderer.prepare_modem(record, chain)
+        renderer.encode_modem(device, record, chain, values)
+        devices += 1
+    for record, chain in renderer.mtas():
+        device, values = renderer.prepare_mta(record, chain)
+        renderer.encode_mta(device, chain, values)
+        devices += 1
+    return devices
+
+
+def _collect(tftp_dir: Path) -> list[tuple[str, bytes]]:
+    files = []
+    for sub in ("cm", "mta"):
+        for entry in os.scandir(tftp_dir / sub):
+            if not entry.name.startswith("."):
+                files.append((f"{sub}/{entry.name}", Path(entry.path).read_bytes()))
+    return files
+
+
+def raw_write(files: list[tuple[str, bytes]], target: Path) -> float:
+    """The limit: each file written to a temp name and renamed over its own, one syncfs at the end; ms."""
+    for sub in {rel.partition("/")[0] for rel, _ in files}:
+        (target / sub).mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for rel, data in files:
+        path = f"{target}/{rel}"
+        tmp = f"{path}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    _syncfs(target)
+    return (time.perf_counter() - started) * 1000
+
+
+def _stage(rebuilder: Rebuilder, plant: Plant, full: bool) -> tuple[float, dict[str, int]]:
+    result = RebuildResult()
+    started = time.perf_counter()
+    rebuilder._tftp(plant, full, result)
+    return (time.perf_counter() - started) * 1000, result.tftp
+
+
+async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem: str) -> TftpFigures:
+    """``runs`` samples of each figure; every sample starts from an empty tree and a new ``Rebuilder``."""
+    figures = TftpFigures(filesystem=filesystem)
+    tftp_dir = config.tftp.dir
+    files: list[tuple[str, bytes]] = []
+    for run in range(runs):
+        _clear(tftp_dir)
+        rebuilder = Rebuilder(config)  # a fresh process's state: nothing in the manifest
+        gc.collect()
+        with collector_paused():  # as inside Rebuilder.rebuild()
+            with stopwatch(figures.read):
+                snapshot = await rebuilder.db.read(tftp=True)
+            started = time.perf_counter()
+            devices = _encode_all(rebuilder, snapshot.plant)
+            figures.encode_rate.add(devices / (time.perf_counter() - started))
+            ms, counts = _stage(rebuilder, snapshot.plant, True)
+            if counts["errors"] or counts["written"] != 2 * devices:
+                raise RuntimeError(f"the TFTP stage did not write every file: {counts}, {devices} devices")
+            figures.all_new.add(ms)
+            if run == 0:
+                files = _collect(tftp_dir)
+                figures.devices, figures.files, figures.bytes = devices, len(files), sum(len(d) for _, d in files)
+            limit_dir = tftp_dir.parent / "limit"
+            limit = raw_write(files, limit_dir)
+            shutil.rmtree(limit_dir)
+            figures.limit.add(limit)
+            figures.ratio.add(ms / limit)
+            ms, counts = _stage(rebuilder, snapshot.plant, True)
+            if counts["written"] or counts["encoded"]:
+                raise RuntimeError(f"a full rebuild with nothing changed wrote or encoded: {counts}")
+            figures.unchanged_full.add(ms)
+            ms, counts = _stage(rebuilder, snapshot.plant, False)
+            if counts["written"] or counts["encoded"]:
+                raise RuntimeError(f"an incremental rebuild with nothing changed wrote or encoded: {counts}")
+            figures.unchanged_incremental.add(ms)
+            del snapshot
+    return figures
