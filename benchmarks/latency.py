@@ -68,18 +68,27 @@ def _wait_replaced(path: Path, inode: int, timeout: float) -> None:
         time.sleep(0.002)
 
 
-def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491) -> ServiceFigures:
-    """Start the service on the plant, time ``runs`` one-modem changes, read its peak RSS, stop it."""
+def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491, tftp: bool = False) -> ServiceFigures:
+    """Start the service on the plant, time ``runs`` one-modem changes, read its peak RSS, stop it.
+
+    With ``tftp`` the service also builds the TFTP configs, each change also moves the modem to another QoS row,
+    and the change counts as applied when both modems-host.conf and the modem's ``.cfg`` were swapped.
+    """
     figures = ServiceFigures()
     base.mkdir(parents=True, exist_ok=True)
-    setup = write_config(base, plant.db, extra_top=provha_top(), service=SERVICE_SETTINGS, extra_tftp=TFTP_SETTINGS)
+    setup = write_config(base, plant.db, extra_top=provha_top(), service=SERVICE_SETTINGS,
+                         extra_tftp="" if tftp else TFTP_SETTINGS)
     hosts = setup.dhcp_dir / "modems-host.conf"
+    watched = [hosts]
+    if tftp:
+        name = plant.db.execute(f"SELECT hostname FROM modem WHERE id = {plant.modem_ids[0]}")[0][0]
+        watched.append(setup.tftp_dir / "cm" / f"{name}.cfg")
     rng = random.Random(seed)
     daemon = Daemon(setup.config)
     master = Master(plant)
     try:
         first = daemon.wait_event("rebuild.done", timeout=600)[0]
-        if first.get("result") != "ok" or not hosts.exists():
+        if first.get("result") != "ok" or not all(path.exists() for path in watched):
             raise RuntimeError(f"the service's first rebuild did not apply: {first}\n{daemon.tail()}")
         figures.startup_rebuild_ms = float(first.get("total_ms", float("nan")))
         figures.rss_startup_mb = vm_hwm_mb(daemon.proc.pid)
@@ -87,10 +96,11 @@ def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491) 
             for _ in range(runs):
                 done = len(daemon.events("rebuild.done"))
                 time.sleep(rng.uniform(0, figures.poll_interval))  # a random phase against the poll
-                inode = hosts.stat().st_ino
-                mac = master.change_modem_mac()
+                inodes = [path.stat().st_ino for path in watched]
+                mac = master.change_modem_mac(qos=tftp)
                 committed = time.monotonic()
-                _wait_replaced(hosts, inode, CHANGE_TIMEOUT)
+                for path, inode in zip(watched, inodes, strict=True):  # the last one swapped ends the wait
+                    _wait_replaced(path, inode, CHANGE_TIMEOUT)
                 figures.latency.add(time.monotonic() - committed)
                 if f"hardware ethernet {mac};".encode() not in hosts.read_bytes():
                     raise RuntimeError(f"the swapped {hosts} lacks the new MAC {mac}")

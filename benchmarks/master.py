@@ -45,11 +45,15 @@ class Master:
         n = next(_MACS)
         return f"02:00:00:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
 
-    def change_modem_mac(self, modem_id: int | None = None) -> str:
-        """Give one modem a new MAC the way NMS Prime does (``updated_at`` set); returns the MAC."""
+    def change_modem_mac(self, modem_id: int | None = None, qos: bool = False) -> str:
+        """Give one modem a new MAC the way NMS Prime does (``updated_at`` set); returns the MAC.
+
+        ``qos`` also moves it to the next QoS row in the same commit, which changes its TFTP config too.
+        """
         mac = self.new_mac()
         target = self.plant.modem_ids[0] if modem_id is None else modem_id
-        if self.execute("UPDATE modem SET mac = %s, updated_at = NOW() WHERE id = %s", (mac, target)) != 1:
+        next_qos = f", qos_id = 1 + qos_id MOD {self.plant.spec.qos}" if qos else ""
+        if self.execute(f"UPDATE modem SET mac = %s{next_qos}, updated_at = NOW() WHERE id = %s", (mac, target)) != 1:
             raise RuntimeError(f"modem {target} was not updated")
         return mac
 

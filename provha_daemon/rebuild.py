@@ -244,7 +244,7 @@ class Rebuilder:
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
-            files.begin()
+            files.begin(signatures=full)
             for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas())):
                 for record, chain in items:
                     if kind == "cm":

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from provha_daemon.apply import PREVIOUS, Ownership, Target, rewrite_includes
+from provha_daemon import apply
+from provha_daemon.apply import PREVIOUS, FileSet, Ownership, Target, rewrite_includes
 from provha_daemon.artifact import MODE_SECRET, Artifact
 from provha_daemon.errors import ApplyError
 
@@ -118,3 +119,55 @@ def test_diff_hides_secret_contents(target: Target) -> None:
     assert "Zm9vQUFB" not in text
     assert "YmFyQkJC" not in text
     assert "holds a secret" in text
+
+
+def _fileset(tmp_path: Path) -> FileSet:
+    return FileSet(tmp_path / "tftp", ("cm/*.cfg",), Ownership(os.geteuid(), os.getegid()))
+
+
+def test_fileset_full_check_stats_instead_of_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full check of files this process wrote and nobody touched stats them and reads none back."""
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    assert files.put("cm/a.cfg", b"one", 1, verify=True)
+    files.sync()
+
+    def no_read(path: str) -> bytes | None:
+        raise AssertionError(f"read {path}")
+
+    monkeypatch.setattr(apply, "_read_quick", no_read)
+    files.begin(signatures=True)
+    assert files.unchanged("cm/a.cfg", 1, verify=True)
+    assert not files.put("cm/a.cfg", b"one", 1, verify=False)
+
+
+def test_fileset_full_check_catches_an_in_place_edit_of_the_same_size(tmp_path: Path) -> None:
+    """A file rewritten in place (same size, other bytes, other mtime) is read back, found changed and rewritten."""
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    files.put("cm/a.cfg", b"one", 1, verify=True)
+    path = tmp_path / "tftp" / "cm" / "a.cfg"
+    inode = path.stat().st_ino
+    with open(path, "r+b") as handle:
+        handle.write(b"two")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert path.stat().st_ino == inode  # same inode and size: only the mtime tells
+    files.begin(signatures=True)
+    assert not files.unchanged("cm/a.cfg", 1, verify=True)
+    assert files.put("cm/a.cfg", b"one", 1, verify=True)
+    assert path.read_bytes() == b"one"
+
+
+def test_fileset_new_process_compares_bytes(tmp_path: Path) -> None:
+    """Without a manifest (a new process) an identical file on disk is kept, a different one rewritten."""
+    first = _fileset(tmp_path)
+    first.begin(signatures=True)
+    first.put("cm/a.cfg", b"one", 1, verify=True)
+    first.put("cm/b.cfg", b"two", 2, verify=True)
+    (tmp_path / "tftp" / "cm" / "b.cfg").write_bytes(b"TWO")
+    second = _fileset(tmp_path)
+    second.begin(signatures=True)
+    assert not second.unchanged("cm/a.cfg", 1, verify=True)  # nothing is known to this process
+    assert not second.put("cm/a.cfg", b"one", 1, verify=True)  # same bytes: not written
+    assert second.put("cm/b.cfg", b"two", 2, verify=True)
+    assert second.written == ["cm/b.cfg"]
