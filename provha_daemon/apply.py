@@ -340,8 +340,10 @@ class FileSet:
         self.written: list[str] = []
         self.removed: list[str] = []
         self.live: dict[str, tuple[int, int, int] | None] = {}  # rel -> (inode, size, mtime_ns) when stat-ed
-        # fchown only when it changes something: 2 syscalls fewer per file for a daemon writing as the owner.
+        # fchown/fchmod only when they change something: each is a journaled inode update per file (at 240k
+        # files, the difference between 1.5 and 1.3 times the raw write time on ext4).
         self._chown = (ownership.uid, ownership.gid) != (os.geteuid(), os.getegid())
+        self._chmod = mode & _umask() != 0
 
     def live_paths(self, signatures: bool = False) -> dict[str, tuple[int, int, int] | None]:
         """The managed files that exist now (one scandir per directory), with (inode, size, mtime) if asked."""
@@ -412,12 +414,18 @@ class FileSet:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._known_dirs.add(folder)
         tmp = f"{folder}/{TMP_PREFIX}{name}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            fd = os.open(tmp, flags, self.mode)
+        except FileExistsError:  # left by a crash, perhaps with another mode: a new inode gets ours
+            Path(tmp).unlink()
+            fd = os.open(tmp, flags, self.mode)
         try:
             if self._chown:
                 with contextlib.suppress(PermissionError):
                     os.fchown(fd, self.ownership.uid, self.ownership.gid)
-            os.fchmod(fd, self.mode)
+            if self._chmod:
+                os.fchmod(fd, self.mode)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -454,6 +462,17 @@ class FileSet:
             with contextlib.suppress(FileNotFoundError):
                 _fsync_dir(directory)
         self._dirs.clear()
+
+
+def _umask() -> int:
+    """The process umask, read without setting it (os.umask would change it for every thread meanwhile)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o777  # unknown: always fchmod
 
 
 def _syncfs(path: Path) -> None:
