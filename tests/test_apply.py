@@ -171,3 +171,16 @@ def test_fileset_new_process_compares_bytes(tmp_path: Path) -> None:
     assert not second.put("cm/a.cfg", b"one", 1, verify=True)  # same bytes: not written
     assert second.put("cm/b.cfg", b"two", 2, verify=True)
     assert second.written == ["cm/b.cfg"]
+
+
+def test_fileset_replaces_a_leftover_temp_file_with_the_right_mode(tmp_path: Path) -> None:
+    """A temp file a crash left behind (mode 0600) does not pass its mode on: the written file is 0644."""
+    files = _fileset(tmp_path)
+    (tmp_path / "tftp" / "cm").mkdir(parents=True)
+    leftover = tmp_path / "tftp" / "cm" / f"{apply.TMP_PREFIX}a.cfg"
+    leftover.write_bytes(b"half")
+    leftover.chmod(0o600)
+    files.begin()
+    assert files.put("cm/a.cfg", b"one", 1, verify=True)
+    assert stat.S_IMODE((tmp_path / "tftp" / "cm" / "a.cfg").stat().st_mode) == 0o644
+    assert not leftover.exists()
