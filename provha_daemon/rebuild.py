@@ -196,21 +196,39 @@ class Rebuilder:
 
         if not force:
             self._drop_guard(rendered.artifacts)
-        if plant.tftp is not None:
-            # Config files first: a new host entry must never point at a file that is not there yet.
-            timer = time.perf_counter()
-            await asyncio.to_thread(self._tftp, plant, full, result)
-            result.durations["tftp"] = time.perf_counter() - timer
-        with self.target.locked():
-            plan = self.target.plan(rendered.artifacts)
-            if plan.changed and not allow_restart:
-                result.deferred = True
-            elif plan.changed:
-                timer = time.perf_counter()
-                await self.validate(self.target.stage(rendered.artifacts))
-                result.durations["validate"] = time.perf_counter() - timer
-                await self._swap_and_restart(plan, result)
+        # The TFTP stage (a thread, mostly Python) runs while dhcpd -t (its own process) checks the DHCP set: two
+        # cores, about a second less per rebuild. The DHCP swap still waits for it: a new host entry must never
+        # point at a config file that is not there yet.
+        tftp = asyncio.create_task(self._tftp_stage(plant, full, result)) if plant.tftp is not None else None
+        try:
+            with self.target.locked():
+                plan = self.target.plan(rendered.artifacts)
+                if plan.changed and not allow_restart:
+                    result.deferred = True
+                elif plan.changed:
+                    timer = time.perf_counter()
+                    await self.validate(self.target.stage(rendered.artifacts))
+                    result.durations["validate"] = time.perf_counter() - timer
+                    if tftp is not None:
+                        await tftp
+                    await self._swap_and_restart(plan, result)
+        except BaseException as exc:
+            if tftp is not None:  # a thread cannot be cancelled, and it must not outlive the rebuild
+                await asyncio.wait([tftp])
+                other = None if tftp.cancelled() else tftp.exception()
+                if other is not None and other is not exc:  # the DHCP error is raised; this one is logged
+                    log.warning("tftp.stage_failed", error=str(other))
+            raise
+        if tftp is not None:
+            await tftp  # the paths that swap nothing: its error, if any, is this rebuild's
         return result
+
+    async def _tftp_stage(self, plant: Plant, full: bool, result: RebuildResult) -> None:
+        timer = time.perf_counter()
+        try:
+            await asyncio.to_thread(self._tftp, plant, full, result)
+        finally:
+            result.durations["tftp"] = time.perf_counter() - timer
 
     def firmware_lines(self, firmware: str) -> list[str]:
         """NMS Prime's firmware lines for a configfile, with the CVC of ``fw/<firmware>`` (cached by stat)."""

@@ -3,6 +3,8 @@ incremental and atomic writes. Expected texts are worked out from NMS Prime's ma
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -295,3 +297,26 @@ def test_tftpd_serves_identical_bytes(plant: tuple[PlantDB, Setup, Rebuilder], t
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+async def test_tftp_stage_runs_while_dhcpd_checks(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """The TFTP stage overlaps ``dhcpd -t``: its key arrives only from the dhcpd wrapper, yet the rebuild ends."""
+    db = plant_db("netgw")
+    wrapper = tmp_path / "dhcpd-releasing-the-key"
+    setup = write_config(tmp_path, db, extra_dhcp=f'dhcpd = "{wrapper}"\n')
+    keyfile = setup.tftp_dir / "keyfile"
+    keyfile.unlink()
+    os.mkfifo(keyfile)  # the TFTP stage blocks reading the key until dhcpd -t has started
+    wrapper.write_text(f"#!/bin/sh\nprintf '{KEY.decode()}' > '{keyfile}'\nexec /usr/sbin/dhcpd \"$@\"\n")
+    wrapper.chmod(0o755)
+    rebuilder = Rebuilder(load_config(setup.config), frozenset())
+    try:
+        result = await asyncio.wait_for(rebuilder.rebuild(attempts=1), 30)
+    finally:
+        with contextlib.suppress(OSError):  # a sequential stage would still wait on the pipe: release it
+            fd = os.open(keyfile, os.O_WRONLY | os.O_NONBLOCK)
+            os.write(fd, KEY)
+            os.close(fd)
+    assert result.tftp["errors"] == 0 and result.tftp["written"] > 0
+    assert "modems-host.conf" in result.written
+    assert decode((setup.tftp_dir / "cm/cm-100001.cfg").read_bytes(), key=KEY).cmts_mic_ok
