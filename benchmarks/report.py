@@ -13,6 +13,7 @@ from benchmarks.plantgen import BenchPlant
 from benchmarks.polling import PollFigures, PollPhase, phase_name
 from benchmarks.profiling import ProfileFigures
 from benchmarks.stats import DASH, TIMES, Series, cell, fmt
+from benchmarks.tftp import TftpFigures
 
 GROWTH_FACTOR = 1.1  # "100k <= 11 x 10k": linear with 10 % slack
 
@@ -28,6 +29,8 @@ class SizeResult:
     service: ServiceFigures
     start: StartFigures
     profile: ProfileFigures
+    tftp: TftpFigures
+    service_tftp: ServiceFigures  # the service with TFTP: one-modem change to both sets swapped
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each part of the run
 
 
@@ -105,24 +108,29 @@ def _start(attr: str) -> Callable[[SizeResult], str]:
     return value
 
 
-def _latency(result: SizeResult) -> str:
-    service = result.service
-    target = latency_target(result)
+def _latency(result: SizeResult, tftp: bool = False) -> str:
+    service = result.service_tftp if tftp else result.service
+    target = latency_target(result, tftp)
     text = cell(service.latency)
     if service.latency and target == target:
         text += f" **{TIMES}{service.latency.median / target:.2f}** of {target:.2f} s"
     return text
 
 
-def latency_target(result: SizeResult) -> float:
+def latency_target(result: SizeResult, tftp: bool = False) -> float:
     """poll interval + quiet period + dhcpd -t (alone, this run) + 0.5 s, in s."""
-    service = result.service
+    service = result.service_tftp if tftp else result.service
     return service.poll_interval + service.quiet_period + result.dhcp.dhcpd_t.median / 1000 + 0.5
 
 
-def _rss(result: SizeResult) -> str:
-    s = result.service
+def _rss(result: SizeResult, tftp: bool = False) -> str:
+    s = result.service_tftp if tftp else result.service
     return f"{fmt(s.rss_peak_mb, 0)} (after the start-up rebuild: {fmt(s.rss_startup_mb, 0)})"
+
+
+def _tftp_files(result: SizeResult) -> str:
+    t = result.tftp
+    return f"{_with(t.limit)}; {t.files:,} files, {t.bytes / 1e6:.0f} MB"
 
 
 def _driver(name: str) -> Callable[[SizeResult], str]:
@@ -164,6 +172,16 @@ L_CHANGES = "changes committed during the polls (all phases)"
 L_COLD = "**dhcpd cold start** in a netns, realistic leases file"
 L_RESTART = "**dhcpd restart outage**: SIGTERM → exit → start → ready"
 L_RSS = "**Peak RSS of the daemon** (`VmHWM`)"
+L_TFTP_ALL = ("**Full TFTP rebuild, everything changed**: text → encode → write every config into an empty tree "
+              "(`Rebuilder._tftp`)")
+L_TFTP_READ = "├ snapshot read with the TFTP inputs (`Database.read(tftp=True)`)"
+L_TFTP_RATE = "├ encoding without the disk (text + DOCSIS encoding + MICs)"
+L_TFTP_FULL = "├ full rebuild, nothing changed (stat every file, re-encode nothing)"
+L_TFTP_INCR = "└ incremental rebuild, nothing changed"
+L_TFTP_LIMIT = "limit: temp + rename of the same files, one `syncfs`, same filesystem"
+L_LATENCY_TFTP = ("**One-modem change → DHCP and TFTP files swapped** (the service with TFTP; MAC and QoS in one "
+                  "commit)")
+L_RSS_TFTP = "**Peak RSS of the daemon with TFTP** (`VmHWM`)"
 L_AIOMYSQL = "driver: raw fetch of the read's statements, aiomysql (the daemon's)"
 L_ASYNCMY = "driver: the same with asyncmy"
 
@@ -188,6 +206,15 @@ ROWS: tuple[Row, ...] = (
     Row(L_COLD, "s", "", _start("cold_start")),
     Row(L_RESTART, "s", "", _start("restart")),
     Row(L_RSS, "MB", "", _rss),
+    Row(L_TFTP_ALL, "ms", "raw write", lambda r: _with(r.tftp.all_new, r.tftp.limit)),
+    Row(L_TFTP_READ, "ms", "", lambda r: _with(r.tftp.read)),
+    Row(L_TFTP_RATE, "configs/s", "", lambda r: cell(r.tftp.encode_rate, 0) + f" ({r.tftp.devices:,} devices)"),
+    Row(L_TFTP_FULL, "ms", "", lambda r: _with(r.tftp.unchanged_full)),
+    Row(L_TFTP_INCR, "ms", "", lambda r: _with(r.tftp.unchanged_incremental)),
+    Row(L_TFTP_LIMIT, "ms", "", _tftp_files),
+    Row(L_LATENCY_TFTP, "s", "poll + quiet + dhcpd -t + 0.5 s", lambda r: _latency(r, tftp=True)),
+    Row(L_LATENCY_REBUILD, "ms", "", lambda r: _with(r.service_tftp.rebuild_ms)),
+    Row(L_RSS_TFTP, "MB", "", lambda r: _rss(r, tftp=True)),
     Row(L_AIOMYSQL, "ms", "dump", _driver("aiomysql")),
     Row(L_ASYNCMY, "ms", "dump", _driver("asyncmy")),
 )
@@ -201,6 +228,9 @@ GROWTH: tuple[tuple[str, Callable[[SizeResult], Series]], ...] = (
     ("swap", lambda r: r.dhcp.swap),
     ("our part of the full rebuild (rebuild minus dhcpd -t alone)",
      lambda r: Series([max(0.0, v - r.dhcp.dhcpd_t.median) for v in r.dhcp.rebuild.values])),
+    ("TFTP: full rebuild, everything changed", lambda r: r.tftp.all_new),
+    ("TFTP: full rebuild, nothing changed", lambda r: r.tftp.unchanged_full),
+    ("TFTP: incremental rebuild, nothing changed", lambda r: r.tftp.unchanged_incremental),
 )
 
 
@@ -262,7 +292,21 @@ def targets(results: Sequence[SizeResult]) -> list[Goal]:
     else:
         out.append(Goal("dhcpd restart outage, realistic leases", "a fact, not a target",
                           f"{fmt(r.start.restart.median)} s ({r.start.leases:,} leases)", None))
-    out.append(Goal("peak RSS of the daemon", "≤ 300 MB", f"{fmt(s.rss_peak_mb, 0)} MB", s.rss_peak_mb <= 300))
+    t, st = r.tftp, r.service_tftp
+    out.append(Goal("TFTP encoding without the disk", "≥ 10,000 configs/s", f"{fmt(t.encode_rate.median, 0)} configs/s",
+                    t.encode_rate.median >= 10_000))
+    out.append(Goal("TFTP full rebuild, nothing changed", "≤ 2 s", f"{fmt(t.unchanged_full.median / 1000)} s",
+                    t.unchanged_full.median <= 2000))
+    out.append(Goal("TFTP full rebuild, everything changed, vs the raw write", f"≤ 1.5 {TIMES} the raw limit",
+                    f"{TIMES}{t.all_new.median / t.limit.median:.2f} ({fmt(t.all_new.median / 1000)} / "
+                    f"{fmt(t.limit.median / 1000)} s)", t.all_new.median <= 1.5 * t.limit.median))
+    target_tftp = latency_target(r, tftp=True)
+    out.append(Goal("one-modem change → DHCP and TFTP files swapped, median",
+                    f"≤ poll + quiet + dhcpd -t + 0.5 s = {target_tftp:.2f} s", f"{fmt(st.latency.median)} s",
+                    st.latency.median <= target_tftp))
+    peak = max(s.rss_peak_mb, st.rss_peak_mb)
+    out.append(Goal("peak RSS of the daemon (DHCP only; with TFTP)", "≤ 300 MB",
+                    f"{fmt(s.rss_peak_mb, 0)} MB; {fmt(st.rss_peak_mb, 0)} MB", peak <= 300))
     if len(results) > 1:
         small, large = results[0], results[-1]
         allowed = GROWTH_FACTOR * large.modems / small.modems

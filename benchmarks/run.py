@@ -1,4 +1,4 @@
-"""``make bench``: the DHCP half of the daemon measured at 10k / 50k / 100k modems, written to BENCHMARKS.md.
+"""``make bench``: the daemon measured at 10k / 50k / 100k modems, written to BENCHMARKS.md.
 
 For each size: a plant is generated in a fresh database of one throwaway MariaDB (``--innodb-buffer-pool-size=1G``,
 as on a production node), then, on the daemon's real code paths, each as ``--runs`` samples:
@@ -9,7 +9,9 @@ as on a production node), then, on the daemon's real code paths, each as ``--run
    (``benchmarks/polling.py``);
 4. the running service: one-modem change → files swapped, and its peak RSS (``benchmarks/latency.py``);
 5. dhcpd cold start and restart outage in a network namespace with a realistic leases file
-   (``benchmarks/dhcpd_start.py``).
+   (``benchmarks/dhcpd_start.py``);
+6. the TFTP stage (everything changed, nothing changed, encoding rate) against the raw write of the same files on
+   a journaled ext4 (``benchmarks/tftp.py``), and the service with TFTP: one-modem change → both sets swapped.
 
     .venv/bin/python -m benchmarks.run                                  # 10k, 50k, 100k; 7 runs; BENCHMARKS.md
     .venv/bin/python -m benchmarks.run --modems 10000 --runs 5 --out /tmp/B.md
@@ -22,6 +24,7 @@ import asyncio
 import datetime as dt
 import logging
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -39,6 +42,7 @@ from benchmarks.plantgen import BenchPlant, PlantSpec, create_plant, drop_plant
 from benchmarks.polling import PollFigures, measure_polls
 from benchmarks.profiling import ProfileFigures, compare_drivers, profile_rebuild
 from benchmarks.report import SizeResult, render
+from benchmarks.tftp import journaled_filesystem, measure_tftp
 from provha_daemon.config import load_config
 from tests.dbserver import MariaDBServer, free_port
 from tests.helpers import write_config
@@ -93,7 +97,8 @@ async def _in_process(plant: BenchPlant, config_path: Path, args: argparse.Names
     return dhcp, profile, polls
 
 
-def run_size(server: MariaDBServer, modems: int, args: argparse.Namespace, work: Path) -> SizeResult:
+def run_size(server: MariaDBServer, modems: int, args: argparse.Namespace, work: Path,
+             tftp_fs: tuple[Path, str]) -> SizeResult:
     """Every measurement at one size; the plant is dropped afterwards."""
     seconds: dict[str, float] = {}
     _say(f"{modems:,} modems: generating the plant")
@@ -118,16 +123,34 @@ def run_size(server: MariaDBServer, modems: int, args: argparse.Namespace, work:
         seconds["dhcpd start"] = time.perf_counter() - t
         _say(f"  cold start {start.cold_start.median:.2f} s, restart {start.restart.median:.2f} s"
              if not start.skipped else f"  dhcpd start not measured: {start.skipped}")
+        tftp_base = tftp_fs[0] / f"size-{modems}"
+        try:
+            _say(f"  TFTP on {tftp_fs[1]}")
+            t = time.perf_counter()
+            tftp_setup = write_config(tftp_base / "stage", plant.db, extra_top=provha_top(), service=SERVICE_SETTINGS)
+            tftp = asyncio.run(measure_tftp(plant, load_config(tftp_setup.config), args.runs, tftp_fs[1]))
+            seconds["tftp"] = time.perf_counter() - t
+            _say(f"  TFTP all new {tftp.all_new.median / 1000:.1f} s (raw {tftp.limit.median / 1000:.1f} s), "
+                 f"nothing changed {tftp.unchanged_full.median:.0f} ms, {tftp.encode_rate.median:,.0f} configs/s")
+            shutil.rmtree(tftp_base / "stage")
+            _say("  the service with TFTP: one-modem changes and peak RSS")
+            t = time.perf_counter()
+            service_tftp = measure_service(plant, tftp_base / "service", args.runs, tftp=True)
+            seconds["service with TFTP"] = time.perf_counter() - t
+            _say(f"  change → both swapped {service_tftp.latency.median:.2f} s, "
+                 f"peak RSS {service_tftp.rss_peak_mb:.0f} MB")
+        finally:
+            shutil.rmtree(tftp_base, ignore_errors=True)
     finally:
         drop_plant(plant)
-    return SizeResult(modems, plant, dhcp, polls, service, start, profile, seconds)
+    return SizeResult(modems, plant, dhcp, polls, service, start, profile, tftp, service_tftp, seconds)
 
 
 def notes(args: argparse.Namespace) -> list[str]:
     """The method, for the report."""
     return [
-        "The DHCP half: every config says `[tftp] enabled = false`, so rebuilds read, render and apply the DHCP "
-        "set only (the TFTP configs have their own benchmarks, `benchmarks/tftp_*.py`).",
+        "The DHCP figures: their configs say `[tftp] enabled = false`, so those rebuilds read, render and apply "
+        "the DHCP set only; the TFTP figures and the second service run have TFTP enabled (the default).",
         "One throwaway MariaDB (`--innodb-buffer-pool-size=1G`); a fresh database per size, read over TCP "
         "127.0.0.1 by a SELECT-only user, as the daemon reads its local replica. Changes are committed as root on "
         "\"the master connection\" of the same server.",
@@ -158,6 +181,16 @@ def notes(args: argparse.Namespace) -> list[str]:
         "at a random phase against the poll; the end is the rename of modems-host.conf (inode watched every "
         "2 ms), then the new MAC is checked in the file.",
         "Peak RSS: `VmHWM` of the service process after its start-up full rebuild and after the changes.",
+        "TFTP: the tree on a journaled ext4 in a loop-mounted image (`mkfs.ext4 -i 4096`, 4 GB), as a server's "
+        "`/tftpboot` would be; the machine's root filesystem has no journal. Per sample: an empty tree and a new "
+        "`Rebuilder` (a fresh process's state), `Database.read(tftp=True)`, the text and encoding of every device "
+        "without the disk (configs/s), `Rebuilder._tftp(full=True)` into the empty tree (everything changed), the "
+        "limit (the same files written with temp + rename each and one `syncfs` into an empty directory of the same "
+        "filesystem), `Rebuilder._tftp(full=True)` again (nothing changed: every file stat-ed, nothing re-encoded "
+        "or read back) and `Rebuilder._tftp(full=False)`.",
+        "Service with TFTP: as the change latency above, with TFTP enabled; each change gives the modem a new MAC "
+        "and the next QoS row in one commit, so both modems-host.conf and the modem's `.cfg` must be swapped; the "
+        "end is the later of the two renames.",
         "dhcpd: a netns with a veth pair, 10.99.0.2/22 on one end (the generated default-network.conf's subnet), "
         "the failover peer 10.99.0.3 never configured; a leases file synthesized in dhcpd's format (failover "
         "state normal, 60 % active, the rest free/backup, ≈ 2.6 leases per modem), copied afresh per cold start; "
@@ -202,8 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"starting MariaDB in {work}")
         server.start()
         try:
-            for modems in sorted(args.modems):
-                results.append(run_size(server, modems, args, work))
+            with journaled_filesystem(work) as tftp_fs:
+                for modems in sorted(args.modems):
+                    results.append(run_size(server, modems, args, work, tftp_fs))
         finally:
             server.stop()
     text = render(results, machine, command, args.runs, started_at, time.perf_counter() - started,
