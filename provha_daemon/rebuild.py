@@ -10,6 +10,7 @@ import re
 import socket
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
 from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
-from provha_daemon.plant import Plant, Skipped, collector_paused
+from provha_daemon.plant import Modem, Mta, Plant, Skipped, collector_paused
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
-from provha_daemon.render.tftp import TftpRenderer, TftpSettings
+from provha_daemon.render.tftp import Chain, Device, TftpRenderer, TftpSettings
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
 from provha_daemon.services import CommandResult, run
 
@@ -262,35 +263,39 @@ class Rebuilder:
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
-            files.begin(signatures=full)
-            for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas())):
-                for record, chain in items:
-                    if kind == "cm":
-                        device, values = renderer.prepare_modem(record, chain)  # type: ignore[arg-type]
-                    else:
-                        device, values = renderer.prepare_mta(record, chain)  # type: ignore[arg-type]
-                    conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
-                    wanted.update((conf, cfg))
-                    counts["devices"] += 1
-                    # Same inputs as last time: nothing to encode. A full rebuild still reads both files back.
-                    if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key,
-                                                                                          verify=full):
-                        continue
-                    counts["encoded"] += 1
-                    if kind == "cm":
-                        renderer.encode_modem(device, record, chain, values)  # type: ignore[arg-type]
-                    else:
-                        renderer.encode_mta(device, chain, values)
-                    if device.error:
-                        counts["errors"] += 1
-                        files.keep(conf)
-                        files.keep(cfg)
-                        result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
-                        log.warning("tftp.device_failed", kind=kind, id=device.id,
-                                    configfile=device.configfile_id, error=device.error)
-                        continue
-                    files.put(conf, device.text, device.key, verify=full)
-                    files.put(cfg, device.data, device.key, verify=full)
+            # A periodic full check stats every file: that runs in a thread while every device's inputs are
+            # keyed here (the stat calls leave the GIL), so the keys are computed first, all of them.
+            background = full and bool(files.manifest)
+            files.begin(signatures=full, background=background)
+            prepared: Iterable[tuple[str, Modem | Mta, Chain, Device, dict[str, str]]] = (
+                (kind, record, chain, *(renderer.prepare_modem(record, chain) if isinstance(record, Modem)
+                                        else renderer.prepare_mta(record, chain)))
+                for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas()))
+                for record, chain in items)
+            if background:
+                prepared = list(prepared)
+            for kind, record, chain, device, values in prepared:
+                conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
+                wanted.update((conf, cfg))
+                counts["devices"] += 1
+                # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
+                if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
+                    continue
+                counts["encoded"] += 1
+                if isinstance(record, Modem):
+                    renderer.encode_modem(device, record, chain, values)
+                else:
+                    renderer.encode_mta(device, chain, values)
+                if device.error:
+                    counts["errors"] += 1
+                    files.keep(conf)
+                    files.keep(cfg)
+                    result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
+                    log.warning("tftp.device_failed", kind=kind, id=device.id,
+                                configfile=device.configfile_id, error=device.error)
+                    continue
+                files.put(conf, device.text, device.key, verify=full)
+                files.put(cfg, device.data, device.key, verify=full)
             files.remove_except(wanted)
             files.sync()
         counts["written"], counts["removed"] = len(files.written), len(files.removed)

@@ -217,12 +217,20 @@ class TftpRenderer:
         qos_row = self.qos_values.get(modem.qos_id or 0)
         # Without a QoS NMS Prime fills a VoIP-only test rate (it does so for the root configfile of the chain;
         # we fill it for every member, so a child's qos line is kept instead of dropped).
-        values = dict(qos_row) if qos_row is not None else dict(self.test_qos_values)
-        values.update(_table("modem", self.inputs.modems.get(modem.id, {})))
+        shared = qos_row if qos_row is not None else self.test_qos_values
+        own = _table("modem", self.inputs.modems.get(modem.id, {}))
         for key, value in self.inputs.modem_options.get(modem.id, {}).items():
-            values[f"modem.{key}.0"] = value
-        # Only what the chain names: a change of a column no template uses re-encodes nothing.
-        return {name: values[name] for name in chain.names if name in values}
+            own[f"modem.{key}.0"] = value  # options over columns
+        # Only what the chain names (a change of a column no template uses re-encodes nothing), looked up rather
+        # than merged: the shared qos + provbase values are dozens of entries, a chain names a handful.
+        values: dict[str, str] = {}
+        for name in chain.names:
+            found = own.get(name)
+            if found is None:
+                found = shared.get(name)
+            if found is not None:
+                values[name] = found
+        return values
 
     def modem_key(self, modem: Modem, chain: Chain, values: Mapping[str, str], contract: Contract | None,
                   mtas: list[Mta]) -> int:
