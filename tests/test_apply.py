@@ -184,3 +184,19 @@ def test_fileset_replaces_a_leftover_temp_file_with_the_right_mode(tmp_path: Pat
     assert files.put("cm/a.cfg", b"one", 1, verify=True)
     assert stat.S_IMODE((tmp_path / "tftp" / "cm" / "a.cfg").stat().st_mode) == 0o644
     assert not leftover.exists()
+
+
+def test_fileset_background_scan_equals_the_inline_scan(tmp_path: Path) -> None:
+    """find(1)'s scan in its own process gives exactly what the in-process scan gives: names and signatures."""
+    files = FileSet(tmp_path / "tftp", ("cm/*.cfg", "cm/*.conf", "mta/*.cfg"), Ownership(os.geteuid(), os.getegid()))
+    files.begin()
+    for rel in ("cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"):
+        files.put(rel, rel.encode(), 1, verify=False)
+    (tmp_path / "tftp" / "cm" / ".hidden.cfg").write_bytes(b"x")
+    (tmp_path / "tftp" / "cm" / "notes.txt").write_bytes(b"x")
+    (tmp_path / "tftp" / "mta" / "m.conf").write_bytes(b"not managed in mta/")
+    inline = files.live_paths(signatures=True)
+    files.begin(signatures=True, background=True)
+    assert files.unchanged("cm/a.cfg", 1, verify=True)  # waits for the scan
+    assert files.live == inline
+    assert set(inline) == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"}
