@@ -200,3 +200,17 @@ def test_fileset_background_scan_equals_the_inline_scan(tmp_path: Path) -> None:
     assert files.unchanged("cm/a.cfg", 1, verify=True)  # waits for the scan
     assert files.live == inline
     assert set(inline) == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"}
+
+
+def test_fileset_incremental_trusts_its_own_writes_and_full_check_repairs(tmp_path: Path) -> None:
+    """An incremental pass does not list the tree; a file deleted behind its back is rewritten by the full check."""
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    files.put("cm/a.cfg", b"one", 1, verify=True)
+    (tmp_path / "tftp" / "cm" / "a.cfg").unlink()
+    files.begin()
+    assert files.unchanged("cm/a.cfg", 1)  # trusted: written by this process
+    files.begin(signatures=True)
+    assert not files.unchanged("cm/a.cfg", 1, verify=True)
+    assert files.put("cm/a.cfg", b"one", 1, verify=True)
+    assert (tmp_path / "tftp" / "cm" / "a.cfg").read_bytes() == b"one"
