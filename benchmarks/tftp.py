@@ -4,8 +4,8 @@ Everything runs through the daemon's own code: ``Database.read(tftp=True)`` for 
 ``TftpRenderer`` for text and encoding, ``Rebuilder._tftp`` for the stage a rebuild runs (encode, compare,
 temp + rename, one ``syncfs``). The tree lives on a journaled ext4 in a loop-mounted image, like a server's
 ``/tftpboot`` (the machine's root filesystem has no journal and is several times slower at creating files); the
-limit writes exactly the same files the same way (temp + rename each, one ``syncfs``) into an empty directory of
-that filesystem, in the same run.
+limit writes exactly the same files in the same order the same way (temp + rename each, one ``syncfs``) into an
+empty directory of that filesystem, in the same run.
 """
 
 from __future__ import annotations
@@ -99,13 +99,9 @@ def _encode_all(rebuilder: Rebuilder, plant: Plant) -> int:
     return devices
 
 
-def _collect(tftp_dir: Path) -> list[tuple[str, bytes]]:
-    files = []
-    for sub in ("cm", "mta"):
-        for entry in os.scandir(tftp_dir / sub):
-            if not entry.name.startswith("."):
-                files.append((f"{sub}/{entry.name}", Path(entry.path).read_bytes()))
-    return files
+def _collect(tftp_dir: Path, order: list[str]) -> list[tuple[str, bytes]]:
+    """The written files, in the order the stage wrote them (the order of names matters to ext4's htree)."""
+    return [(rel, (tftp_dir / rel).read_bytes()) for rel in order]
 
 
 def raw_write(files: list[tuple[str, bytes]], target: Path) -> float:
@@ -153,7 +149,7 @@ async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem:
                 raise RuntimeError(f"the TFTP stage did not write every file: {counts}, {devices} devices")
             figures.all_new.add(ms)
             if run == 0:
-                files = _collect(tftp_dir)
+                files = _collect(tftp_dir, list(rebuilder.files.written))
                 figures.devices, figures.files, figures.bytes = devices, len(files), sum(len(d) for _, d in files)
             limit_dir = tftp_dir.parent / "limit"
             limit = raw_write(files, limit_dir)

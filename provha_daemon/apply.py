@@ -339,7 +339,7 @@ class FileSet:
         self.ownership = ownership
         self.mode = mode
         self.manifest: dict[str, tuple[int, bytes, str]] = {}
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()  # touched directories, fsync-ed by sync()
         self._known_dirs: set[str] = set()
         self.written: list[str] = []
         self.removed: list[str] = []
@@ -489,14 +489,16 @@ class FileSet:
                     os.fchown(fd, self.ownership.uid, self.ownership.gid)
             if self._chmod:
                 os.fchmod(fd, self.mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            done = os.write(fd, data)
+            if done < len(data):  # a short write: rare, so the slicing is only paid then
+                view = memoryview(data)[done:]
+                while view:
+                    view = view[os.write(fd, view):]
             st = os.fstat(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        self._dirs.add(Path(folder))
+        self._dirs.add(folder)
         signature = _signature(st)  # rename keeps inode, size and mtime
         self.manifest[rel] = (key, digest, signature)
         self.written.append(rel)
@@ -512,7 +514,7 @@ class FileSet:
         self._wait()
         for rel in sorted(self.live.keys() - wanted):
             (self.directory / rel).unlink(missing_ok=True)
-            self._dirs.add((self.directory / rel).parent)
+            self._dirs.add(str((self.directory / rel).parent))
             self.removed.append(rel)
             self.manifest.pop(rel, None)
             del self.live[rel]
@@ -524,7 +526,7 @@ class FileSet:
         _syncfs(self.directory)
         for directory in sorted(self._dirs):
             with contextlib.suppress(FileNotFoundError):
-                _fsync_dir(directory)
+                _fsync_dir(Path(directory))
         self._dirs.clear()
 
 
