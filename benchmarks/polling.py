@@ -52,6 +52,10 @@ class PollPhase:
     idle_rows: Series = field(default_factory=Series)
     moved_ms: Series = field(default_factory=Series)  # polls that also read the fingerprints
     moved_rows: Series = field(default_factory=Series)
+    # Polls with nothing changed in the watched data: neither the poll right after a committed change nor its
+    # recheck (the master's background writes go on throughout).
+    unchanged_ms: Series = field(default_factory=Series)
+    unchanged_fingerprinted: int = 0
     polls: int = 0
     injected: int = 0
     seen: int = 0
@@ -135,12 +139,15 @@ async def _phase(name: str, session: Session, detector: ChangeDetector, injector
                  samples: int, spacing: float, inject_every: int) -> PollPhase:
     phase = PollPhase(name)
     expected: str | None = None
+    since_change = 2
     for i in range(samples):
+        since_change += 1
         if i % inject_every == inject_every - 1:
             if expected is not None:
                 phase.missed.append(expected)
             expected = await injector.inject()
             phase.injected += 1
+            since_change = 0
         before = await _handler_reads(session)
         started = time.perf_counter()
         poll = await detector.poll(session.query, time.monotonic())
@@ -148,6 +155,9 @@ async def _phase(name: str, session: Session, detector: ChangeDetector, injector
         rows = await _handler_reads(session) - before - show_rows
         detector.settled(poll.db_now)  # as the service does before it rebuilds: the hot second is over
         phase.polls += 1
+        if since_change >= 2:
+            phase.unchanged_ms.add(ms)
+            phase.unchanged_fingerprinted += poll.fingerprinted
         if poll.fingerprinted:
             phase.moved_ms.add(ms)
             phase.moved_rows.add(rows)
