@@ -259,7 +259,6 @@ class Rebuilder:
         mta_hash = None if tftp.mta_hash == "none" else MtaHash(tftp.mta_hash)
         renderer = TftpRenderer(plant, TftpSettings(key, mta_hash), self._safe_firmware_lines)
         files = self.files
-        wanted: set[str] = set()
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
@@ -267,21 +266,28 @@ class Rebuilder:
             # keyed here (the stat calls leave the GIL), so the keys are computed first, all of them.
             background = full and bool(files.manifest)
             files.begin(signatures=full, background=background)
-            prepared: Iterable[tuple[str, Modem | Mta, Chain, Device, dict[str, str]]] = (
-                (kind, record, chain, *(renderer.prepare_modem(record, chain) if isinstance(record, Modem)
-                                        else renderer.prepare_mta(record, chain)))
+            def prepare(record: Modem | Mta, chain: Chain) -> tuple[Device, dict[str, str]]:
+                if isinstance(record, Modem):
+                    return renderer.prepare_modem(record, chain)
+                return renderer.prepare_mta(record, chain)
+
+            prepared: Iterable[tuple[str, Modem | Mta, Chain, Device, dict[str, str] | None]] = (
+                (kind, record, chain, *prepare(record, chain))
                 for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas()))
                 for record, chain in items)
-            if background:
-                prepared = list(prepared)
+            if background:  # keys only, kept for all devices; values again for the few that need encoding
+                prepared = [(kind, record, chain, device, None) for kind, record, chain, device, _ in prepared]
             for kind, record, chain, device, values in prepared:
                 conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
-                wanted.update((conf, cfg))
+                files.want(conf)
+                files.want(cfg)
                 counts["devices"] += 1
                 # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
                 if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
                     continue
                 counts["encoded"] += 1
+                if values is None:
+                    device, values = prepare(record, chain)
                 if isinstance(record, Modem):
                     renderer.encode_modem(device, record, chain, values)
                 else:
@@ -296,7 +302,7 @@ class Rebuilder:
                     continue
                 files.put(conf, device.text, device.key, verify=full)
                 files.put(cfg, device.data, device.key, verify=full)
-            files.remove_except(wanted)
+            files.remove_unwanted()
             files.sync()
         counts["written"], counts["removed"] = len(files.written), len(files.removed)
         result.tftp = counts

@@ -214,3 +214,12 @@ def test_fileset_incremental_trusts_its_own_writes_and_full_check_repairs(tmp_pa
     assert not files.unchanged("cm/a.cfg", 1, verify=True)
     assert files.put("cm/a.cfg", b"one", 1, verify=True)
     assert (tmp_path / "tftp" / "cm" / "a.cfg").read_bytes() == b"one"
+
+
+def test_scan_records_are_split_across_chunks() -> None:
+    """The background scan's NUL-terminated records come out whole whatever the read size."""
+    import io
+
+    data = b"1 2 3.4\t/t/cm/a.cfg\x002 3 4.5\t/t/cm/b c.cfg\x00"
+    for chunk in (1, 2, 7, 1 << 20):
+        assert list(apply._records(io.BytesIO(data), chunk)) == [b"1 2 3.4\t/t/cm/a.cfg", b"2 3 4.5\t/t/cm/b c.cfg"]
