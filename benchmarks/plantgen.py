@@ -73,7 +73,8 @@ _CM_TEMPLATE = (
     'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\n'
 )
 _CM_CHILD_TEMPLATE = 'SnmpMibObject sysLocation.0 String "{modem.street.0}";\n'
-_MTA_TEMPLATE = "MtaConfigDelimiter 1;\nSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\nMtaConfigDelimiter 255;\n"
+_MTA_TEMPLATE = ("MtaConfigDelimiter 1;\nSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
+                 'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\nMtaConfigDelimiter 255;\n')
 
 
 @dataclass(frozen=True, slots=True)

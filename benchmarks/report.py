@@ -173,8 +173,10 @@ L_CHANGES = "changes committed during the polls (all phases)"
 L_COLD = "**dhcpd cold start** in a netns, realistic leases file"
 L_RESTART = "**dhcpd restart outage**: SIGTERM → exit → start → ready"
 L_RSS = "**Peak RSS of the daemon** (`VmHWM`)"
-L_TFTP_ALL = ("**Full TFTP rebuild, everything changed**: text → encode → write every config into an empty tree "
-              "(`Rebuilder._tftp`)")
+L_TFTP_CHANGED = ("**Full TFTP rebuild, everything changed**: every template edited, text → encode → every file "
+                  "rewritten over the old (`Rebuilder._tftp`)")
+L_TFTP_CHANGED_LIMIT = "limit: the same new files, temp + rename over the old, one `syncfs`, same filesystem"
+L_TFTP_ALL = "**Full TFTP rebuild into an empty tree** (a first start): every file new"
 L_TFTP_READ = "├ snapshot read with the TFTP inputs (`Database.read(tftp=True)`)"
 L_TFTP_RATE = "├ encoding without the disk (text + DOCSIS encoding + MICs)"
 L_TFTP_FULL = "├ full rebuild, nothing changed (stat every file, re-encode nothing)"
@@ -207,6 +209,8 @@ ROWS: tuple[Row, ...] = (
     Row(L_COLD, "s", "", _start("cold_start")),
     Row(L_RESTART, "s", "", _start("restart")),
     Row(L_RSS, "MB", "", _rss),
+    Row(L_TFTP_CHANGED, "ms", "raw rewrite", lambda r: _with(r.tftp.changed, r.tftp.changed_limit)),
+    Row(L_TFTP_CHANGED_LIMIT, "ms", "", lambda r: _with(r.tftp.changed_limit)),
     Row(L_TFTP_ALL, "ms", "raw write", lambda r: _with(r.tftp.all_new, r.tftp.limit)),
     Row(L_TFTP_READ, "ms", "", lambda r: _with(r.tftp.read)),
     Row(L_TFTP_RATE, "configs/s", "", lambda r: cell(r.tftp.encode_rate, 0) + f" ({r.tftp.devices:,} devices)"),
@@ -229,7 +233,8 @@ GROWTH: tuple[tuple[str, Callable[[SizeResult], Series]], ...] = (
     ("swap", lambda r: r.dhcp.swap),
     ("our part of the full rebuild (rebuild minus dhcpd -t alone)",
      lambda r: Series([max(0.0, v - r.dhcp.dhcpd_t.median) for v in r.dhcp.rebuild.values])),
-    ("TFTP: full rebuild, everything changed", lambda r: r.tftp.all_new),
+    ("TFTP: full rebuild, everything changed", lambda r: r.tftp.changed),
+    ("TFTP: into an empty tree", lambda r: r.tftp.all_new),
     ("TFTP: full rebuild, nothing changed", lambda r: r.tftp.unchanged_full),
     ("TFTP: incremental rebuild, nothing changed", lambda r: r.tftp.unchanged_incremental),
 )
@@ -299,8 +304,11 @@ def targets(results: Sequence[SizeResult]) -> list[Goal]:
     out.append(Goal("TFTP full rebuild, nothing changed", "≤ 2 s", f"{fmt(t.unchanged_full.median / 1000)} s",
                     t.unchanged_full.median <= 2000))
     out.append(Goal("TFTP full rebuild, everything changed, vs the raw write", f"≤ 1.5 {TIMES} the raw limit",
+                    f"{TIMES}{t.changed.median / t.changed_limit.median:.2f} ({fmt(t.changed.median / 1000)} / "
+                    f"{fmt(t.changed_limit.median / 1000)} s)", t.changed.median <= 1.5 * t.changed_limit.median))
+    out.append(Goal("TFTP into an empty tree (first start), vs the raw write", "(reported)",
                     f"{TIMES}{t.all_new.median / t.limit.median:.2f} ({fmt(t.all_new.median / 1000)} / "
-                    f"{fmt(t.limit.median / 1000)} s)", t.all_new.median <= 1.5 * t.limit.median))
+                    f"{fmt(t.limit.median / 1000)} s)", None))
     target_tftp = latency_target(r, tftp=True)
     out.append(Goal("one-modem change → DHCP and TFTP files swapped, median",
                     f"≤ poll + quiet + dhcpd -t + 0.5 s = {target_tftp:.2f} s", f"{fmt(st.latency.median)} s",

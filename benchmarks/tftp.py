@@ -42,11 +42,14 @@ class TftpFigures:
     bytes: int = 0
     read: Series = field(default_factory=Series)  # ms, Database.read(tftp=True)
     encode_rate: Series = field(default_factory=Series)  # configs/s, text + encoding, no disk
-    all_new: Series = field(default_factory=Series)  # ms, Rebuilder._tftp into an empty tree
+    all_new: Series = field(default_factory=Series)  # ms, Rebuilder._tftp into an empty tree (first start)
     limit: Series = field(default_factory=Series)  # ms, temp + rename + one syncfs of the same files
     ratio: Series = field(default_factory=Series)
     unchanged_full: Series = field(default_factory=Series)  # ms, full rebuild, nothing changed
     unchanged_incremental: Series = field(default_factory=Series)  # ms, incremental rebuild, nothing changed
+    changed: Series = field(default_factory=Series)  # ms, every template changed: every file rewritten
+    changed_limit: Series = field(default_factory=Series)  # ms, the same new files over the old, raw
+    changed_ratio: Series = field(default_factory=Series)
 
 
 @contextlib.contextmanager
@@ -129,11 +132,20 @@ def _stage(rebuilder: Rebuilder, plant: Plant, full: bool) -> tuple[float, dict[
     return (time.perf_counter() - started) * 1000, result.tftp
 
 
+CONTACT = "noc@nmsprime.test"  # in every bench template; each sample changes it to change every file
+
+
+def _change_every_template(plant: BenchPlant, run: int) -> None:
+    """A new sysContact in every configfile (as an operator's template edit): every .conf and .cfg changes."""
+    plant.db.execute(f"UPDATE configfile SET text = REPLACE(REPLACE(text, '{CONTACT}', 'noc-{run}@nmsprime.test'), "
+                     f"'noc-{run - 1}@nmsprime.test', 'noc-{run}@nmsprime.test'), updated_at = NOW()")
+
+
 async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem: str) -> TftpFigures:
     """``runs`` samples of each figure; every sample starts from an empty tree and a new ``Rebuilder``."""
     figures = TftpFigures(filesystem=filesystem)
     tftp_dir = config.tftp.dir
-    files: list[tuple[str, bytes]] = []
+    limit_dir = tftp_dir.parent / "limit"
     for run in range(runs):
         _clear(tftp_dir)
         rebuilder = Rebuilder(config)  # a fresh process's state: nothing in the manifest
@@ -148,12 +160,10 @@ async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem:
             if counts["errors"] or counts["written"] != 2 * devices:
                 raise RuntimeError(f"the TFTP stage did not write every file: {counts}, {devices} devices")
             figures.all_new.add(ms)
-            if run == 0:
-                files = _collect(tftp_dir, list(rebuilder.files.written))
-                figures.devices, figures.files, figures.bytes = devices, len(files), sum(len(d) for _, d in files)
-            limit_dir = tftp_dir.parent / "limit"
+            files = _collect(tftp_dir, list(rebuilder.files.written))
+            figures.devices, figures.files, figures.bytes = devices, len(files), sum(len(d) for _, d in files)
+            shutil.rmtree(limit_dir, ignore_errors=True)
             limit = raw_write(files, limit_dir)
-            shutil.rmtree(limit_dir)
             figures.limit.add(limit)
             figures.ratio.add(ms / limit)
             ms, counts = _stage(rebuilder, snapshot.plant, True)
@@ -164,5 +174,19 @@ async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem:
             if counts["written"] or counts["encoded"]:
                 raise RuntimeError(f"an incremental rebuild with nothing changed wrote or encoded: {counts}")
             figures.unchanged_incremental.add(ms)
-            del snapshot
+            del snapshot, files
+            # Everything changed: every template edited, so every device's two files are rewritten over the old
+            # ones, by the rebuild a change triggers; the limit rewrites the same new files over its copy.
+            _change_every_template(plant, run)
+            snapshot = await rebuilder.db.read(tftp=True)
+            ms, counts = _stage(rebuilder, snapshot.plant, False)
+            if counts["errors"] or counts["written"] != 2 * devices:
+                raise RuntimeError(f"a change of every template did not rewrite every file: {counts}")
+            figures.changed.add(ms)
+            files = _collect(tftp_dir, list(rebuilder.files.written))
+            limit = raw_write(files, limit_dir)
+            figures.changed_limit.add(limit)
+            figures.changed_ratio.add(ms / limit)
+            del snapshot, files
+    shutil.rmtree(limit_dir, ignore_errors=True)
     return figures
