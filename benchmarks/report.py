@@ -184,7 +184,8 @@ L_TFTP_INCR = "└ incremental rebuild, nothing changed"
 L_TFTP_LIMIT = "limit: temp + rename of the same files, one `syncfs`, same filesystem"
 L_LATENCY_TFTP = ("**One-modem change → DHCP and TFTP files swapped** (the service with TFTP; MAC and QoS in one "
                   "commit)")
-L_RSS_TFTP = "**Peak RSS of the daemon with TFTP** (`VmHWM`)"
+L_RSS_TFTP = "**Peak RSS of the daemon with TFTP** (`VmHWM`, start-up, changes and one cyclic full rebuild)"
+L_PERIODIC = "└ its cyclic full rebuild, nothing changed (DHCP and TFTP, `rebuild.done` `total_ms`, one sample)"
 L_AIOMYSQL = "driver: raw fetch of the read's statements, aiomysql (the daemon's)"
 L_ASYNCMY = "driver: the same with asyncmy"
 
@@ -220,6 +221,7 @@ ROWS: tuple[Row, ...] = (
     Row(L_LATENCY_TFTP, "s", "poll + quiet + dhcpd -t + 0.5 s", lambda r: _latency(r, tftp=True)),
     Row(L_LATENCY_REBUILD, "ms", "", lambda r: _with(r.service_tftp.rebuild_ms)),
     Row(L_RSS_TFTP, "MB", "", lambda r: _rss(r, tftp=True)),
+    Row(L_PERIODIC, "ms", "", lambda r: fmt(r.service_tftp.periodic_ms)),
     Row(L_AIOMYSQL, "ms", "dump", _driver("aiomysql")),
     Row(L_ASYNCMY, "ms", "dump", _driver("asyncmy")),
 )

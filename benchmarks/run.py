@@ -192,9 +192,10 @@ def notes(args: argparse.Namespace) -> list[str]:
         "re-encoded or read back) and `Rebuilder._tftp(full=False)`; then every configfile's text is edited in the "
         "database (a new sysContact), the snapshot read again and `Rebuilder._tftp(full=False)` rewrites every file "
         "over the old one (everything changed), against the limit rewriting the same new files over its copy.",
-        "Service with TFTP: as the change latency above, with TFTP enabled; each change gives the modem a new MAC "
-        "and the next QoS row in one commit, so both modems-host.conf and the modem's `.cfg` must be swapped; the "
-        "end is the later of the two renames.",
+        "Service with TFTP: as the change latency above, with TFTP enabled and `rebuild_interval = 60`; each change "
+        "gives the modem a new MAC and the next QoS row in one commit, so both modems-host.conf and the modem's "
+        "`.cfg` must be swapped; the end is the later of the two renames. After the changes the run waits for the "
+        "cyclic full rebuild (every file checked), so the peak RSS includes it.",
         "dhcpd: a netns with a veth pair, 10.99.0.2/22 on one end (the generated default-network.conf's subnet), "
         "the failover peer 10.99.0.3 never configured; a leases file synthesized in dhcpd's format (failover "
         "state normal, 60 % active, the rest free/backup, ≈ 2.6 leases per modem), copied afresh per cold start; "
