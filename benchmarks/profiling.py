@@ -149,22 +149,17 @@ async def _fetch_raw(conn: Any, statements: Sequence[str]) -> tuple[float, list[
     return (time.perf_counter() - started) * 1000, per_statement, rows
 
 
-async def _aiomysql_raw(plant: BenchPlant, statements: Sequence[str]) -> tuple[float, list[float], list[int]]:
+async def _raw(plant: BenchPlant, statements: Sequence[str], driver: str) -> tuple[float, list[float], list[int]]:
+    """The statements fetched raw through ``driver`` ("aiomysql" or "asyncmy"), on a connection of its own."""
     db = plant.db
-    conn = await aiomysql.connect(host=db.host, port=db.port, user=db.user, password=db.password, db=db.name,
-                                  autocommit=True, charset="utf8mb4")
-    try:
-        return await _fetch_raw(conn, statements)
-    finally:
-        conn.close()
+    if driver == "asyncmy":
+        import asyncmy  # type: ignore[import-not-found, unused-ignore]  # optional: make bench installs it
 
-
-async def _asyncmy_raw(plant: BenchPlant, statements: Sequence[str]) -> tuple[float, list[float], list[int]]:
-    import asyncmy  # type: ignore[import-not-found, unused-ignore]  # optional: make bench installs it
-
-    db = plant.db
-    conn = await asyncmy.connect(host=db.host, port=db.port, user=db.user, password=db.password, database=db.name,
-                                 autocommit=True, charset="utf8mb4")
+        connect, database = asyncmy.connect, {"database": db.name}
+    else:
+        connect, database = aiomysql.connect, {"db": db.name}
+    conn = await connect(host=db.host, port=db.port, user=db.user, password=db.password, autocommit=True,
+                         charset="utf8mb4", **database)
     try:
         return await _fetch_raw(conn, statements)
     finally:
@@ -178,13 +173,13 @@ async def compare_drivers(plant: BenchPlant, statements: Sequence[str], runs: in
         figures.asyncmy_note = "asyncmy is not installed (`make bench` installs it into the venv)"
     figures.statements = [StatementCost(sql) for sql in statements]
     for _ in range(runs):
-        total, each, rows = await _aiomysql_raw(plant, statements)
+        total, each, rows = await _raw(plant, statements, "aiomysql")
         figures.aiomysql_ms.add(total)
         for cost, ms, count in zip(figures.statements, each, rows, strict=True):
             cost.aiomysql_ms.add(ms)
             cost.rows = count
         if have_asyncmy:
-            total, each, _ = await _asyncmy_raw(plant, statements)
+            total, each, _ = await _raw(plant, statements, "asyncmy")
             figures.asyncmy_ms.add(total)
             for cost, ms in zip(figures.statements, each, strict=True):
                 cost.asyncmy_ms.add(ms)

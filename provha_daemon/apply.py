@@ -21,7 +21,7 @@ import stat
 import struct
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -356,8 +356,7 @@ class FileSet:
     def live_paths(self, signatures: bool = False) -> dict[str, bytes | None]:
         """The managed files that exist now (one scandir per directory), with (inode, size, mtime) if asked."""
         found: dict[str, bytes | None] = {}
-        for sub, patterns in self._patterns().items():
-            match = re.compile("|".join(f"(?:{p})" for p in patterns)).match
+        for sub, match in self._matchers().items():
             try:
                 entries = list(os.scandir(self.directory / sub))
             except FileNotFoundError:
@@ -375,13 +374,13 @@ class FileSet:
                     found[prefix + name] = None
         return found
 
-    def _patterns(self) -> dict[str, list[str]]:
-        """The managed name patterns as regular expressions, by subdirectory."""
+    def _matchers(self) -> dict[str, Callable[[str], object]]:
+        """Per subdirectory, a match of the managed name patterns there (fnmatch's, as one regular expression)."""
         by_directory: dict[str, list[str]] = {}
         for pattern in self.managed:
             sub, _, name = pattern.rpartition("/")
-            by_directory.setdefault(sub, []).append(fnmatch.translate(name))
-        return by_directory
+            by_directory.setdefault(sub, []).append(f"(?:{fnmatch.translate(name)})")
+        return {sub: re.compile("|".join(patterns)).match for sub, patterns in by_directory.items()}
 
     def begin(self, signatures: bool = False, background: bool = False) -> None:
         """Start a rebuild: note which files exist (and their signatures), reset the written and removed lists.
@@ -424,8 +423,7 @@ class FileSet:
                 self.live = self.live_paths(signatures=True)
                 return
             spool.seek(0)
-            matchers = {sub: re.compile("|".join(f"(?:{p})" for p in patterns)).match
-                        for sub, patterns in self._patterns().items()}
+            matchers = self._matchers()
             prefix = len(str(self.directory)) + 1
             live: dict[str, bytes | None] = {}
             for record in _records(spool):

@@ -51,6 +51,7 @@ GATE_SQL = (
 
 
 _SLACK = dt.timedelta(seconds=1)
+_DELETES = GATE_VARIABLES.index("HANDLER_DELETE")  # the gate's delete counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,7 @@ class ChangeDetector:
             # Only a hard delete changes a table without moving MAX(id) or MAX(updated_at) (an insert takes a new
             # id and NMS Prime's updated_at), so COUNT(*) waits for a delete. The recheck counts again: the delete
             # may have been counted a moment before it was visible.
-            deleted = gate[GATE_VARIABLES.index("HANDLER_DELETE")] != previous[GATE_VARIABLES.index("HANDLER_DELETE")]
+            deleted = gate[_DELETES] != previous[_DELETES]
             counts = deleted or self.recount
             self.recount = deleted
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""

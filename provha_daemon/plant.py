@@ -419,10 +419,11 @@ _CANONICAL_MODEM = re.compile(
 
 def _slow_modem(text: str, modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
     """One packed modem row of any other shape, through the validators: appended, or skipped and named."""
-    fields = text.split(_SEP)
-    if len(fields) != 11:
-        rows.skip("modem", fields[0], v.InvalidValue("a value holds the control character U+001F"))
-        return
+    for fields in unpacked([(text,)], 11, "modem", rows):
+        _validated_modem(fields, modems, contracts, rows)
+
+
+def _validated_modem(fields: list[str], modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
     raw_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = fields
     try:
         row_id = int(raw_id)

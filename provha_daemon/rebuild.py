@@ -262,8 +262,8 @@ class Rebuilder:
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
-            # A periodic full check stats every file: that runs in a thread while every device's inputs are
-            # keyed here (the stat calls leave the GIL), so the keys are computed first, all of them.
+            # A periodic full check stats every file: find(1) does that in its own process while every device's
+            # inputs are keyed here, so the keys are computed first, all of them.
             background = full and bool(files.manifest)
             files.begin(signatures=full, background=background)
             def prepare(record: Modem | Mta, chain: Chain) -> tuple[Device, dict[str, str]]:

@@ -32,20 +32,28 @@ def _schema() -> Any:
     return detect((table, column) for table, names in columns.items() for column in names)
 
 
+SCHEMA = _schema()
+
+
+def _empty_plant() -> p.Plant:
+    """A plant with only the schema set: the modem loader fills in modems, contracts and skipped rows."""
+    return p.Plant(schema=SCHEMA, provbase=None, provha=None, provha_raw=None, mta_domain=None)  # type: ignore[arg-type]
+
+
 def _load(rows: Sequence[str]) -> tuple[list[p.Modem], dict[int, p.Contract], list[p.Skipped]]:
-    plant = p.Plant(schema=_schema(), provbase=None, provha=None, provha_raw=None, mta_domain=None)  # type: ignore[arg-type]
+    plant = _empty_plant()
     result: list[Sequence[Any]] = [(row,) for row in rows]
 
     async def fetch(sql: str) -> Sequence[Sequence[Any]]:
         assert "CONCAT_WS(CHAR(31 USING utf8mb4)" in sql and "LEFT JOIN contract c" in sql
         return result
 
-    modems, contracts = asyncio.run(p._fetch_modems(fetch, plant.schema, p._Rows(plant)))
+    modems, contracts = asyncio.run(p._fetch_modems(fetch, SCHEMA, p._Rows(plant)))
     return modems, contracts, plant.skipped
 
 
 def _slow(text: str) -> tuple[list[p.Modem], dict[int, p.Contract], list[p.Skipped]]:
-    plant = p.Plant(schema=_schema(), provbase=None, provha=None, provha_raw=None, mta_domain=None)  # type: ignore[arg-type]
+    plant = _empty_plant()
     modems: list[p.Modem] = []
     contracts: dict[int, p.Contract] = {}
     p._slow_modem(text, modems, contracts, p._Rows(plant))
