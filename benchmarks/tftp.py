@@ -92,12 +92,10 @@ def _encode_all(rebuilder: Rebuilder, plant: Plant) -> int:
                             rebuilder._safe_firmware_lines)
     devices = 0
     for record, chain in renderer.modems():
-        device, values = renderer.prepare_modem(record, chain)
-        renderer.encode_modem(device, record, chain, values)
+        renderer.encode_modem(renderer.prepare_modem(record, chain), record, chain)
         devices += 1
     for record, chain in renderer.mtas():
-        device, values = renderer.prepare_mta(record, chain)
-        renderer.encode_mta(device, chain, values)
+        renderer.encode_mta(renderer.prepare_mta(record, chain), record, chain)
         devices += 1
     return devices
 

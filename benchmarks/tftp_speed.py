@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from provha_daemon.docsis import MtaHash  # noqa: E402
-from provha_daemon.plant import ConfigFile, Contract, Modem, Mta, Plant, ProvBase, TftpInputs  # noqa: E402
+from provha_daemon.plant import SEPARATOR, ConfigFile, Contract, Modem, Mta, Plant, ProvBase, TftpInputs  # noqa: E402
 from provha_daemon.render.tftp import TftpRenderer, TftpSettings  # noqa: E402
 from provha_daemon.schema import detect  # noqa: E402
 
@@ -44,13 +44,13 @@ def plant(modems: int) -> Plant:
                           4: ConfigFile(4, "child", CHILD, "cm", 3, "vendor-fw.bin")}
     inputs.qos = {q: {"id": q, "ds_rate_max_help": 10_000_000 * q, "us_rate_max_help": 1_000_000 * q}
                   for q in range(1, 11)}
+    inputs.modem_columns = ("id", "street")
     inputs.provbase = {"id": 1, "max_cpe": 3, "provisioning_server": "10.0.0.1", "ro_community": "public"}
     for n in range(modems):
         modem_id = 100000 + n
         mac = f"00:1a:{n >> 24 & 255:02x}:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
         result.modems.append(Modem(modem_id, f"cm-{modem_id}", mac, False, True, 4 if n % 2 else 3,
-                                   500000 + n, 1 + n % 10))
-        inputs.modems[modem_id] = {"id": modem_id, "street": f"Street {n}"}
+                                   500000 + n, 1 + n % 10, f"{modem_id}{SEPARATOR}Street {n}"))
         result.contracts[500000 + n] = Contract(500000 + n, True, n % 5 == 0)
         if n % 5 == 0:
             result.mtas.append(Mta(300000 + n, modem_id, f"00:2b:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:"
@@ -71,8 +71,7 @@ def run(loaded: Plant) -> tuple[float, int]:
     renderer = TftpRenderer(loaded, TftpSettings(b"provha-test-secret", MtaHash.EU), firmware)
     built = 0
     for modem, chain in renderer.modems():
-        device, values = renderer.prepare_modem(modem, chain)
-        renderer.encode_modem(device, modem, chain, values)
+        device = renderer.encode_modem(renderer.prepare_modem(modem, chain), modem, chain)
         if device.error:
             raise SystemExit(f"modem {modem.id}: {device.error}")
         built += 1

@@ -72,6 +72,8 @@ class Modem(NamedTuple):
     configfile_id: int | None
     contract_id: int | None
     qos_id: int | None = None
+    # The columns TFTP templates name (``TftpInputs.modem_columns``), packed as read: split only when encoded.
+    columns: str = ""
 
 
 class Mta(NamedTuple):
@@ -122,7 +124,7 @@ class TftpInputs:
     configfiles: dict[int, ConfigFile] = field(default_factory=dict)
     qos: dict[int, dict[str, object]] = field(default_factory=dict)
     provbase: dict[str, object] = field(default_factory=dict)
-    modems: dict[int, dict[str, object]] = field(default_factory=dict)  # only the columns templates name
+    modem_columns: tuple[str, ...] = ()  # the modem columns templates name, packed in each ``Modem.columns``
     mtas: dict[int, dict[str, object]] = field(default_factory=dict)
     phonenumbers: dict[int, dict[int, dict[str, object]]] = field(default_factory=dict)  # mta id -> port -> row
     modem_options: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -348,7 +350,7 @@ async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: s
 # The driver decodes every field of every row in Python, so the large tables come as one text field per row,
 # joined on the server with U+001F: about 2.5 times cheaper to fetch at 100k modems than the columns one by one.
 # NULL arrives as '' which every validator reads as "none", as it reads NULL.
-_SEP = "\x1f"
+SEPARATOR = "\x1f"
 
 
 def packed(columns: Sequence[str]) -> str:
@@ -360,7 +362,7 @@ def unpacked(result: Sequence[Sequence[Any]], width: int, table: str, rows: _Row
     """The fields of packed rows; a row whose values hold the separator itself is skipped and named."""
     out = []
     for (text,) in result:
-        fields = str(text).split(_SEP)
+        fields = str(text).split(SEPARATOR)
         if len(fields) == width:
             out.append(fields)
         else:
@@ -368,8 +370,13 @@ def unpacked(result: Sequence[Sequence[Any]], width: int, table: str, rows: _Row
     return out
 
 
-async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[list[Modem], dict[int, Contract]]:
-    """Live modems, and the live contracts they name (joined here: one pass instead of a second 100k-row read)."""
+async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows, extra: Sequence[str] = ()
+                        ) -> tuple[list[Modem], dict[int, Contract]]:
+    """Live modems, and the live contracts they name (joined here: one pass instead of a second 100k-row read).
+
+    ``extra`` columns (those TFTP templates name) come packed in a second field of the same rows, kept as text in
+    ``Modem.columns``: a value holding the separator then spoils only that modem's config, never its DHCP host.
+    """
     m = _Aliased(schema, "modem", "m")
     columns = ["m.id", "m.hostname", "m.mac", "m.public", m.first(("internet_access", "network_access"), "1"),
                m.first(("configfile_id",), "NULL"), m.first(("contract_id",), "NULL"), m.first(("qos_id",), "NULL")]
@@ -382,22 +389,25 @@ async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[list
         join = f" LEFT JOIN contract c ON c.id = m.contract_id AND {schema.live('contract', 'c')}"
     else:
         columns += ["NULL", "NULL", "NULL"]
-    result = await fetch(f"SELECT {packed(columns)} FROM modem m{join} WHERE {schema.live('modem', 'm')} "
+    second = f", {packed([f'm.{c}' for c in extra])}" if extra else ""
+    result = await fetch(f"SELECT {packed(columns)}{second} FROM modem m{join} WHERE {schema.live('modem', 'm')} "
                          "ORDER BY m.id")
     modems: list[Modem] = []
     contracts: dict[int, Contract] = {}
     canonical, append, modem = _CANONICAL_MODEM.fullmatch, modems.append, Modem
-    for (text,) in result:
+    for row in result:
+        text = row[0]
+        more = _text(row[1]) if extra else ""
         fast = canonical(text)
         if fast is None:
-            _slow_modem(str(text), modems, contracts, rows)
+            _slow_modem(str(text), more, modems, contracts, rows)
             continue
         raw_id, name, mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = (
             fast.groups())
         row_id = int(raw_id)
         append(modem(row_id, name or f"cm-{row_id}", mac or None, public == "1", internet != "0",
                      int(configfile_id) if configfile_id else None, int(contract_id) if contract_id else None,
-                     int(qos_id) if qos_id else None))
+                     int(qos_id) if qos_id else None, more))
         if c_id:
             key = int(c_id)
             if key not in contracts:
@@ -417,19 +427,25 @@ _CANONICAL_MODEM = re.compile(
 )
 
 
-def _slow_modem(text: str, modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
+def _text(value: object) -> str:
+    """A packed field as text: a binary column makes the server's result binary too."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _slow_modem(text: str, more: str, modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
     """One packed modem row of any other shape, through the validators: appended, or skipped and named."""
     for fields in unpacked([(text,)], 11, "modem", rows):
-        _validated_modem(fields, modems, contracts, rows)
+        _validated_modem(fields, modems, contracts, rows, more)
 
 
-def _validated_modem(fields: list[str], modems: list[Modem], contracts: dict[int, Contract], rows: _Rows) -> None:
+def _validated_modem(fields: list[str], modems: list[Modem], contracts: dict[int, Contract], rows: _Rows,
+                     more: str = "") -> None:
     raw_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = fields
     try:
         row_id = int(raw_id)
         # Old databases leave hostname empty; NMS Prime's own fallback name is cm-<id>.
         record = Modem(row_id, v.hostname(name) if name else f"cm-{row_id}", v.mac(raw_mac), v.flag(public),
-                       v.flag(internet, default=True), v.ref(configfile_id), v.ref(contract_id), v.ref(qos_id))
+                       v.flag(internet, default=True), v.ref(configfile_id), v.ref(contract_id), v.ref(qos_id), more)
         contract = v.ref(c_id)
     except (v.InvalidValue, ValueError) as exc:
         rows.skip("modem", raw_id, exc)
@@ -530,12 +546,17 @@ async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
     plant.mta_domain = await _fetch_mta_domain(fetch, schema, rows)
     plant.gateways = await _fetch_gateways(fetch, schema, rows)
     plant.pools = await _fetch_pools(fetch, schema, rows, {g.id for g in plant.gateways})
-    plant.modems, plant.contracts = await _fetch_modems(fetch, schema, rows)
+    wanted: dict[str, set[str]] = {}
+    if tftp:  # templates first: the modem columns they name come with the modem rows
+        plant.tftp, wanted = await _fetch_configfiles(fetch, schema)
+        plant.tftp.modem_columns = tuple(_columns(schema, "modem", wanted.get("modem", set())))
+    plant.modems, plant.contracts = await _fetch_modems(
+        fetch, schema, rows, plant.tftp.modem_columns if plant.tftp else ())
     plant.mtas = await _fetch_mtas(fetch, schema, rows)
     plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
     _drop_duplicates(plant, rows)
-    if tftp:
-        plant.tftp = await _fetch_tftp(fetch, schema)
+    if plant.tftp is not None:
+        await _fetch_tftp(fetch, schema, plant.tftp, wanted)
     return plant
 
 
@@ -548,13 +569,14 @@ def _dicts(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-async def _fetch_tftp(fetch: Fetch, schema: Schema) -> TftpInputs:
-    """Templates, and of every other table only the columns some template's placeholders name."""
+async def _fetch_configfiles(fetch: Fetch, schema: Schema) -> tuple[TftpInputs, dict[str, set[str]]]:
+    """The templates, and per table the columns their placeholders name."""
     from provha_daemon.configtext import placeholders  # here: the DHCP-only path never needs it
 
     out = TftpInputs()
+    wanted: dict[str, set[str]] = {}
     if not schema.has_table("configfile"):
-        return out
+        return out, wanted
     cf = schema.column_or
     device_column = cf("configfile", "device", "'cm'")
     for row_id, name, text, device, parent, firmware in await fetch(
@@ -564,10 +586,16 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema) -> TftpInputs:
     ):
         out.configfiles[int(row_id)] = ConfigFile(int(row_id), str(name or ""), str(text or ""), str(device or "cm"),
                                                   v.ref(parent), str(firmware) if firmware else None)
-    wanted: dict[str, set[str]] = {}
     for configfile in out.configfiles.values():
         for table, column in placeholders(configfile.text):
             wanted.setdefault(table, set()).add(column)
+    return out, wanted
+
+
+async def _fetch_tftp(fetch: Fetch, schema: Schema, out: TftpInputs, wanted: dict[str, set[str]]) -> None:
+    """Of every table besides modem, only the columns some template's placeholders name."""
+    if not out.configfiles:
+        return
 
     if schema.has_table("qos"):
         names = sorted(schema.columns["qos"])
@@ -577,10 +605,6 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema) -> TftpInputs:
     rows = await fetch(f"SELECT {', '.join(names)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1")
     out.provbase = _dicts(names, rows)[0] if rows else {}
 
-    modem_columns = _columns(schema, "modem", wanted.get("modem", set()) | {"id"})
-    for row in _dicts(modem_columns, await fetch(
-            f"SELECT {', '.join(modem_columns)} FROM modem WHERE {schema.live('modem')}")):
-        out.modems[int(row["id"])] = row  # type: ignore[call-overload]
     if schema.has_table("mta"):
         mta_columns = _columns(schema, "mta", wanted.get("mta", set()) | {"id"})
         for row in _dicts(mta_columns, await fetch(
@@ -596,7 +620,6 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema) -> TftpInputs:
         for modem_id, key, value in await fetch(
                 f"SELECT modem_id, `key`, value FROM modem_option WHERE {schema.live('modem_option')}"):
             out.modem_options.setdefault(int(modem_id), {})[str(key)] = "" if value is None else str(value)
-    return out
 
 
 def _drop_duplicates(plant: Plant, rows: _Rows) -> None:

@@ -262,48 +262,51 @@ class Rebuilder:
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
-            # A periodic full check stats every file: find(1) does that in its own process while every device's
-            # inputs are keyed here, so the keys are computed first, all of them.
-            background = full and bool(files.manifest)
-            files.begin(signatures=full, background=background)
-            def prepare(record: Modem | Mta, chain: Chain) -> tuple[Device, dict[str, str]]:
-                if isinstance(record, Modem):
-                    return renderer.prepare_modem(record, chain)
-                return renderer.prepare_mta(record, chain)
+            try:
+                # A periodic full check stats every file: find(1) does that in its own process while every device's
+                # inputs are keyed here, so the keys are computed first, all of them.
+                background = full and bool(files.manifest)
+                files.begin(signatures=full, background=background)
+                def prepare(record: Modem | Mta, chain: Chain) -> Device:
+                    if isinstance(record, Modem):
+                        return renderer.prepare_modem(record, chain)
+                    return renderer.prepare_mta(record, chain)
 
-            prepared: Iterable[tuple[str, Modem | Mta, Chain, Device, dict[str, str] | None]] = (
-                (kind, record, chain, *prepare(record, chain))
-                for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas()))
-                for record, chain in items)
-            if background:  # keys only, kept for all devices; values again for the few that need encoding
-                prepared = [(kind, record, chain, device, None) for kind, record, chain, device, _ in prepared]
-            for kind, record, chain, device, values in prepared:
-                conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
-                files.want(conf)
-                files.want(cfg)
-                counts["devices"] += 1
-                # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
-                if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
-                    continue
-                counts["encoded"] += 1
-                if values is None:
-                    device, values = prepare(record, chain)
-                if isinstance(record, Modem):
-                    renderer.encode_modem(device, record, chain, values)
-                else:
-                    renderer.encode_mta(device, chain, values)
-                if device.error:
-                    counts["errors"] += 1
-                    files.keep(conf)
-                    files.keep(cfg)
-                    result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
-                    log.warning("tftp.device_failed", kind=kind, id=device.id,
-                                configfile=device.configfile_id, error=device.error)
-                    continue
-                files.put(conf, device.text, device.key, verify=full)
-                files.put(cfg, device.data, device.key, verify=full)
-            files.remove_unwanted()
-            files.sync()
+                prepared: Iterable[tuple[str, Modem | Mta, Chain, Device]] = (
+                    (kind, record, chain, prepare(record, chain))
+                    for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas()))
+                    for record, chain in items)
+                if background:  # every key first, while find runs
+                    prepared = list(prepared)
+                for kind, record, chain, device in prepared:
+                    conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
+                    files.want(conf)
+                    files.want(cfg)
+                    counts["devices"] += 1
+                    # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
+                    if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
+                        continue
+                    counts["encoded"] += 1
+                    if isinstance(record, Modem):
+                        renderer.encode_modem(device, record, chain)
+                    else:
+                        renderer.encode_mta(device, record, chain)
+                    if device.error:
+                        counts["errors"] += 1
+                        files.keep(conf)
+                        files.keep(cfg)
+                        result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
+                        log.warning("tftp.device_failed", kind=kind, id=device.id,
+                                    configfile=device.configfile_id, error=device.error)
+                        continue
+                    files.put(conf, device.text, device.key, verify=full)
+                    files.put(cfg, device.data, device.key, verify=full)
+                files.remove_unwanted()
+                files.sync()
+            except OSError as exc:  # a full disk, a read-only tree: this rebuild fails, the service goes on
+                raise ApplyError(f"cannot write the TFTP tree {tftp.dir}: {exc}") from exc
+            finally:
+                files.settle()  # a writer process still running finishes before the lock is released
         counts["written"], counts["removed"] = len(files.written), len(files.removed)
         result.tftp = counts
 

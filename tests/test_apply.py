@@ -223,3 +223,62 @@ def test_scan_records_are_split_across_chunks() -> None:
     data = b"1 2 3.4\t/t/cm/a.cfg\x002 3 4.5\t/t/cm/b c.cfg\x00"
     for chunk in (1, 2, 7, 1 << 20):
         assert list(apply._records(io.BytesIO(data), chunk)) == [b"1 2 3.4\t/t/cm/a.cfg", b"2 3 4.5\t/t/cm/b c.cfg"]
+
+
+def _counting_writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files this process writes itself (not through the writer process)."""
+    names: list[str] = []
+    real = apply.write_file
+
+    def counted(folder: str, name: str, *args: object) -> os.stat_result:
+        names.append(name)
+        return real(folder, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apply, "write_file", counted)
+    return names
+
+
+def test_fileset_mass_write_goes_through_the_writer_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past BULK_AFTER files a writer process writes the rest: every file whole with its mode, and its recorded
+    signatures let the next full check trust every file without reading one back."""
+    monkeypatch.setattr(apply, "BULK_AFTER", 3)
+    in_process = _counting_writes(monkeypatch)
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    for n in range(40):
+        assert files.put(f"cm/{n}.cfg", f"config {n}".encode(), n, verify=True)
+    files.sync()
+    assert in_process == ["0.cfg", "1.cfg", "2.cfg"]
+    assert sorted(files.written) == sorted(f"cm/{n}.cfg" for n in range(40))
+    for n in range(40):
+        path = tmp_path / "tftp" / "cm" / f"{n}.cfg"
+        assert path.read_bytes() == f"config {n}".encode()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+    def no_read(path: str) -> bytes | None:
+        raise AssertionError(f"read {path}")
+
+    monkeypatch.setattr(apply, "_read_quick", no_read)
+    files.begin(signatures=True)
+    assert all(files.unchanged(f"cm/{n}.cfg", n, verify=True) for n in range(40))
+
+
+def test_fileset_failed_write_in_the_writer_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the writer process cannot replace fails the batch at sync with its path; the other files are
+    written and the failed one is forgotten, so the next rebuild writes it again."""
+    monkeypatch.setattr(apply, "BULK_AFTER", 0)
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    files.put("cm/a.cfg", b"old", 1, verify=True)
+    files.sync()
+    (tmp_path / "tftp" / "cm" / "b.cfg").mkdir()
+    (tmp_path / "tftp" / "cm" / "b.cfg" / "inside").write_bytes(b"x")
+    files.begin()
+    for rel in ("cm/a.cfg", "cm/b.cfg", "cm/c.cfg"):
+        files.put(rel, b"new", 2, verify=False)
+    with pytest.raises(OSError, match=r"cm/b\.cfg"):
+        files.sync()
+    assert (tmp_path / "tftp" / "cm" / "a.cfg").read_bytes() == b"new"
+    assert (tmp_path / "tftp" / "cm" / "c.cfg").read_bytes() == b"new"
+    assert sorted(files.written) == ["cm/a.cfg", "cm/c.cfg"]
+    assert "cm/b.cfg" not in files.manifest

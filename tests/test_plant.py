@@ -56,7 +56,7 @@ def _slow(text: str) -> tuple[list[p.Modem], dict[int, p.Contract], list[p.Skipp
     plant = _empty_plant()
     modems: list[p.Modem] = []
     contracts: dict[int, p.Contract] = {}
-    p._slow_modem(text, modems, contracts, p._Rows(plant))
+    p._slow_modem(text, "", modems, contracts, p._Rows(plant))
     return modems, contracts, plant.skipped
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from provha_daemon.config import load_config
 from provha_daemon.docsis import MtaHash, decode, encode
+from provha_daemon.errors import ApplyError
 from provha_daemon.rebuild import Rebuilder, RebuildResult
 from tests.dbserver import PlantDB, PlantFactory
 from tests.helpers import KEYFILE, Setup, write_config
@@ -171,6 +172,41 @@ async def test_one_modem_change_rewrites_only_its_files(plant: tuple[PlantDB, Se
     result = await _rebuild(rebuilder, full=False)
     assert result.tftp["encoded"] == 1
     assert _changed(before, _inodes(setup.tftp_dir)) == {"cm/cm-100011.conf", "cm/cm-100011.cfg"}
+
+
+async def test_separator_in_a_template_column_fails_only_that_config(
+        plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+    """A modem column a template names holding U+001F fails that modem's config (named, files kept); its DHCP
+    host and every other config are written."""
+    db, setup, rebuilder = plant
+    await _rebuild(rebuilder)
+    before = {p: p.read_bytes() for p in setup.tftp_dir.glob("cm/cm-100011.*")}
+    db.execute("UPDATE modem SET street = CONCAT('Bahnhof', CHAR(31), 'strasse'), updated_at = NOW() "
+               "WHERE id = 100011; UPDATE modem SET street = 'Marktplatz', updated_at = NOW() WHERE id = 100010")
+    result = await _rebuild(rebuilder, full=False)
+    assert result.tftp["errors"] == 1
+    assert len(result.tftp_errors) == 1 and result.tftp_errors[0].startswith("cm 100011: ")
+    assert "U+001F" in result.tftp_errors[0]
+    assert {p: p.read_bytes() for p in before} == before
+    assert "Marktplatz" in (setup.tftp_dir / "cm/cm-100010.conf").read_text()
+    assert b"host cm-100011 " in (setup.dhcp_dir / "modems-host.conf").read_bytes()
+
+
+async def test_unwritable_config_fails_the_rebuild_and_keeps_dhcp(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+    """A config that cannot be written (a directory in its place) fails the rebuild with its path; the DHCP set
+    that would point at it stays at the last good generation."""
+    db, setup, rebuilder = plant
+    await _rebuild(rebuilder)
+    hosts = (setup.dhcp_dir / "modems-host.conf").read_bytes()
+    blocker = setup.tftp_dir / "cm/cm-100001.cfg"
+    blocker.unlink()
+    (blocker / "inside").mkdir(parents=True)
+    db.execute("UPDATE modem SET street = 'Marktplatz', mac = '00:11:22:33:44:99', updated_at = NOW() "
+               "WHERE id = 100001")
+    with pytest.raises(ApplyError, match=r"cm/cm-100001\.cfg"):
+        await _rebuild(rebuilder)
+    assert (setup.dhcp_dir / "modems-host.conf").read_bytes() == hosts
+    assert not list(setup.tftp_dir.rglob(".provha-tmp.*"))
 
 
 @pytest.mark.parametrize(

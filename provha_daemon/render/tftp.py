@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from provha_daemon import configtext as ct
 from provha_daemon.docsis import DocsisError, MtaHash, Template, compile_template
-from provha_daemon.plant import ConfigFile, Contract, Modem, Mta, Plant, modem_access
+from provha_daemon.plant import SEPARATOR, ConfigFile, Modem, Mta, Plant, modem_access
 
 _LEFT = re.compile(r"\{[^{]*\}")
 _SIMPLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z0-9_]+\.\d+\}")
@@ -184,6 +184,8 @@ class TftpRenderer:
         test_qos = {column: None for row in self.inputs.qos.values() for column in row}
         self.test_qos_values = {**provbase, **_table("qos", {**test_qos, **TEST_QOS})}
         self.key_digest = hashlib.blake2b(settings.key + repr(settings.mta_hash).encode(), digest_size=16).digest()
+        self.modem_names = tuple(f"modem.{column}.0" for column in self.inputs.modem_columns)
+        self._shared_keys: dict[tuple[int, int], int] = {}
         self.mtas_of: dict[int, list[Mta]] = {}
         for mta_row in plant.mtas:
             if mta_row.modem_id is not None:
@@ -212,17 +214,25 @@ class TftpRenderer:
             if cf is not None and cf.device == "mta":
                 yield mta_row, self.chain(cf.id, True)
 
-    def modem_values(self, modem: Modem, chain: Chain) -> dict[str, str]:
-        """Every placeholder value of one modem, in NMS Prime's precedence (options over columns)."""
+    def modem_values(self, modem: Modem, chain: Chain) -> dict[str, str] | None:
+        """Every placeholder value of one modem, in NMS Prime's precedence (options over columns).
+
+        None when the modem's template columns cannot be told apart (a value holds the packing separator).
+        """
         qos_row = self.qos_values.get(modem.qos_id or 0)
         # Without a QoS NMS Prime fills a VoIP-only test rate (it does so for the root configfile of the chain;
         # we fill it for every member, so a child's qos line is kept instead of dropped).
         shared = qos_row if qos_row is not None else self.test_qos_values
-        own = _table("modem", self.inputs.modems.get(modem.id, {}))
+        own: dict[str, str] = {}
+        if self.modem_names:
+            fields = modem.columns.split(SEPARATOR)
+            if len(fields) != len(self.modem_names):
+                return None
+            own = dict(zip(self.modem_names, fields, strict=True))
         for key, value in self.inputs.modem_options.get(modem.id, {}).items():
             own[f"modem.{key}.0"] = value  # options over columns
-        # Only what the chain names (a change of a column no template uses re-encodes nothing), looked up rather
-        # than merged: the shared qos + provbase values are dozens of entries, a chain names a handful.
+        # Only what the chain names, looked up rather than merged: the shared qos + provbase values are dozens of
+        # entries, a chain names a handful.
         values: dict[str, str] = {}
         for name in chain.names:
             found = own.get(name)
@@ -232,40 +242,50 @@ class TftpRenderer:
                 values[name] = found
         return values
 
-    def modem_key(self, modem: Modem, chain: Chain, values: Mapping[str, str], contract: Contract | None,
-                  mtas: list[Mta]) -> int:
-        """A hash of everything the modem's files depend on."""
-        return hash((chain.digest, self.key_digest, modem, contract, tuple(mtas), tuple(sorted(values.items()))))
+    def _shared_key(self, chain: Chain, qos_id: int | None) -> int:
+        """A hash of the qos and provbase values the chain names, once per (chain, qos row)."""
+        cache_key = (chain.configfile_id, qos_id or 0)
+        found = self._shared_keys.get(cache_key)
+        if found is None:
+            shared = self.qos_values.get(qos_id or 0, self.test_qos_values)
+            found = self._shared_keys[cache_key] = hash(tuple((n, shared.get(n)) for n in sorted(chain.names)))
+        return found
 
-    def prepare_modem(self, modem: Modem, chain: Chain) -> tuple[Device, dict[str, str]]:
-        """The modem's device record with its input key, and its placeholder values; nothing encoded yet."""
-        mtas = self.mtas_of.get(modem.id, [])
-        contract = self.plant.contracts.get(modem.contract_id or 0)
-        values = self.modem_values(modem, chain)
-        device = Device("cm", modem.id, modem.hostname, chain.configfile_id,
-                        self.modem_key(modem, chain, values, contract, mtas))
-        return device, values
+    def prepare_modem(self, modem: Modem, chain: Chain) -> Device:
+        """The modem's device record with the hash of everything its files depend on; nothing encoded yet.
+
+        The hash takes the rows themselves (the modem with its packed template columns, contract, MTAs, options)
+        rather than the filled values: keying all 100k modems of a periodic check is then about a microsecond each.
+        """
+        options = self.inputs.modem_options.get(modem.id)
+        key = hash((chain.digest, self.key_digest, self._shared_key(chain, modem.qos_id), modem,
+                    self.plant.contracts.get(modem.contract_id or 0), tuple(self.mtas_of.get(modem.id, ())),
+                    tuple(sorted(options.items())) if options else None))
+        return Device("cm", modem.id, modem.hostname, chain.configfile_id, key)
 
     def build_modem(self, modem: Modem, chain: Chain) -> Device:
         """The modem's .conf text and .cfg bytes (or its error)."""
-        device, values = self.prepare_modem(modem, chain)
-        return self.encode_modem(device, modem, chain, values)
+        return self.encode_modem(self.prepare_modem(modem, chain), modem, chain)
 
-    def encode_modem(self, device: Device, modem: Modem, chain: Chain, values: dict[str, str]) -> Device:
+    def encode_modem(self, device: Device, modem: Modem, chain: Chain) -> Device:
         """Assemble and encode one modem."""
         mtas = self.mtas_of.get(modem.id, [])
         contract = self.plant.contracts.get(modem.contract_id or 0)
         if chain.template is None:
             device.error = _origin(chain, chain.error) if chain.error else "no template"
             return device
+        found = self.modem_values(modem, chain)
+        if found is None:
+            device.error = "a modem value a template names holds the control character U+001F"
+            return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
         slots: dict[str, str] = {}
-        body = _body(chain, values, slots)
+        body = _body(chain, found, slots)
         text = "\n\t".join(["", *body]) if body else ""
         macs = [m.mac for m in mtas if m.mac]
         head = ct.modem_settings(access, max_cpe, macs, text)
         device.text = ct.wrap_modem(head, text).encode()
-        values = {**values, **slots, "head.access.0": "1" if access else "0"}
+        values = {**found, **slots, "head.access.0": "1" if access else "0"}
         if "\tMaxCPE " in head:
             values["head.maxcpe.0"] = str(max_cpe)
         if "CpeMacAddress" in head:
@@ -290,23 +310,22 @@ class TftpRenderer:
             values.update(_table("phonenumber", row, port))
         return {name: values[name] for name in chain.names if name in values}
 
-    def prepare_mta(self, mta_row: Mta, chain: Chain) -> tuple[Device, dict[str, str]]:
-        """The MTA's device record with its input key, and its placeholder values; nothing encoded yet."""
+    def prepare_mta(self, mta_row: Mta, chain: Chain) -> Device:
+        """The MTA's device record with its input key; nothing encoded yet."""
         values = self.mta_values(mta_row, chain)
-        device = Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id,
-                        hash((chain.digest, self.key_digest, mta_row, tuple(sorted(values.items())))))
-        return device, values
+        return Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id,
+                      hash((chain.digest, self.key_digest, mta_row, tuple(sorted(values.items())))))
 
     def build_mta(self, mta_row: Mta, chain: Chain) -> Device:
         """The MTA's .conf text and .cfg bytes (or its error)."""
-        device, values = self.prepare_mta(mta_row, chain)
-        return self.encode_mta(device, chain, values)
+        return self.encode_mta(self.prepare_mta(mta_row, chain), mta_row, chain)
 
-    def encode_mta(self, device: Device, chain: Chain, values: dict[str, str]) -> Device:
+    def encode_mta(self, device: Device, mta_row: Mta, chain: Chain) -> Device:
         """Assemble and encode one MTA."""
         if chain.template is None:
             device.error = _origin(chain, chain.error) if chain.error else "no template"
             return device
+        values = self.mta_values(mta_row, chain)
         slots: dict[str, str] = {}
         body = _body(chain, values, slots)
         device.text = ct.wrap_mta("\n\t".join(["", *body]) if body else "").encode()
