@@ -437,13 +437,18 @@ class FileSet:
             matchers = self._matchers()
             prefix = len(str(self.directory)) + 1
             live: dict[str, bytes | None] = {}
+            manifest = self.manifest
             for record in _records(spool):
-                signature, _, path = record.partition(b"\t")  # the path last: it may hold anything but NUL
+                seen, _, path = record.partition(b"\t")  # the path last: it may hold anything but NUL
                 rel = path[prefix:].decode("utf-8", "surrogateescape")
                 sub, _, name = rel.rpartition("/")
                 match = matchers.get(sub)
                 if match is not None and not name.startswith(".") and match(name):
-                    live[rel] = signature
+                    # The manifest's own name object (interned), and for a file as written only a shared marker:
+                    # 240k fresh names and signatures would be 35 MB more at the peak of a full check.
+                    entry = manifest.get(rel)
+                    matched = entry is not None and len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen)
+                    live[sys.intern(rel)] = _MATCHED if matched else seen
         self.live = live
 
     def unchanged(self, rel: str, key: int, *, verify: bool = False) -> bool:
@@ -457,12 +462,13 @@ class FileSet:
         if entry is None or not entry.startswith(_KEY.pack(key)) or rel not in self.live:
             return False
         seen = self.live[rel]
-        if not verify or (seen is not None and len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen)):
+        if not verify or seen is _MATCHED or (
+                seen is not None and len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen)):
             return True
         data = _read_quick(f"{self.directory}/{rel}")
         if data is None or hashlib.blake2b(data, digest_size=16).digest() != entry[8:_SIGNATURE_AT]:
             return False
-        self.manifest[rel] = entry[:_SIGNATURE_AT] + (seen or entry[_SIGNATURE_AT:])
+        self.manifest[rel] = entry[:_SIGNATURE_AT] + (seen if seen and seen is not _MATCHED else entry[_SIGNATURE_AT:])
         return True
 
     def put(self, rel: str, data: bytes, key: int, *, verify: bool) -> bool:
@@ -479,7 +485,7 @@ class FileSet:
             self.manifest[rel] = _entry(key, digest, entry[_SIGNATURE_AT:])
             return False
         if exists and (verify or entry is None) and _read_quick(path) == data:
-            self.manifest[rel] = _entry(key, digest, signature(Path(path).stat()))
+            self.manifest[sys.intern(rel)] = _entry(key, digest, signature(Path(path).stat()))
             return False
         folder, _, name = path.rpartition("/")
         if folder not in self._known_dirs:
@@ -498,9 +504,13 @@ class FileSet:
         return True
 
     def _wrote(self, rel: str, key: int, digest: bytes, written: bytes) -> None:
-        self.manifest[rel] = _entry(key, digest, written)
+        self._recorded(rel, _entry(key, digest, written))
+
+    def _recorded(self, rel: str, entry: bytes) -> None:
+        rel = sys.intern(rel)  # one name object per file, shared by the manifest and the next full check's scan
+        self.manifest[rel] = entry
         self.written.append(rel)
-        self.live[rel] = written
+        self.live[rel] = _MATCHED
 
     def settle(self) -> None:
         """Let a running writer process finish and record what it wrote (after a failure: errors are not raised)."""
@@ -513,9 +523,9 @@ class FileSet:
         if writer is None:
             return
         failed: OSError | None = None
-        for (rel, key, digest), line in writer.finish():
+        for rel, prefix, line in writer.finish():
             if line.startswith(b"+"):
-                self._wrote(rel, key, digest, line[1:])
+                self._recorded(rel, prefix + line[1:])
                 continue
             self.manifest.pop(rel, None)  # the old file stays; the next rebuild tries again
             if failed is None:
@@ -524,6 +534,12 @@ class FileSet:
                                  f"{message or 'the writer process ended early'}: {self.directory / rel}")
         if failed is not None:
             raise failed
+
+    def end(self) -> None:
+        """Drop what only one rebuild needs: the scan's names and signatures (``written`` and ``removed`` stay
+        until the next ``begin``: they reference the manifest's own name objects)."""
+        self.settle()
+        self.live, self._stale = {}, None
 
     def keep(self, rel: str) -> None:
         """Leave a file as it is (its device failed to build): it must not be removed as stale."""
@@ -584,7 +600,9 @@ class _Writer:
     def __init__(self, process: subprocess.Popen[bytes], results: IO[bytes]) -> None:
         self.process = process
         self.results = results
-        self.pending: list[tuple[str, int, bytes]] = []
+        # Per queued file its name, and its key + digest (24 bytes) in one array: 240k tuples would be 30 MB.
+        self.names: list[str] = []
+        self.prefixes = bytearray()
         self.buffer = bytearray()
 
     @classmethod
@@ -613,7 +631,8 @@ class _Writer:
 
     def send(self, rel: str, data: bytes, key: int, digest: bytes) -> None:
         """Queue one file; frames go down the pipe a quarter megabyte at a time."""
-        self.pending.append((rel, key, digest))
+        self.names.append(rel)
+        self.prefixes += _KEY.pack(key) + digest
         self.buffer += frame(rel, data)
         if len(self.buffer) >= 1 << 18:
             self._flush()
@@ -626,8 +645,8 @@ class _Writer:
                 stdin.flush()
         self.buffer.clear()
 
-    def finish(self) -> Iterator[tuple[tuple[str, int, bytes], bytes]]:
-        """Every queued file with its result line (``b"-0 "`` for those the writer never answered)."""
+    def finish(self) -> Iterator[tuple[str, bytes, bytes]]:
+        """Every queued file: name, key + digest, result line (``b"-0 "`` for those the writer never answered)."""
         self._flush()
         if self.process.stdin is not None:
             with contextlib.suppress(BrokenPipeError):
@@ -636,11 +655,13 @@ class _Writer:
         with self.results:
             self.results.seek(0)
             lines = self.results.read().split(b"\n")
-        for index, item in enumerate(self.pending):
+        for index, rel in enumerate(self.names):
             line = lines[index] if index < len(lines) else b""
-            yield item, line if line[:1] in (b"+", b"-") else b"-0 "
+            yield rel, bytes(self.prefixes[index * _SIGNATURE_AT:(index + 1) * _SIGNATURE_AT]), (
+                line if line[:1] in (b"+", b"-") else b"-0 ")
 
 
+_MATCHED = b"="  # in ``live``: the scan found the file exactly as the manifest says it was written
 _KEY = struct.Struct(">q")  # a device's input key: a Python hash, a signed 64-bit integer
 _SIGNATURE_AT = _KEY.size + 16  # after the key and the 16-byte digest
 

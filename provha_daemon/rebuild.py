@@ -308,6 +308,7 @@ class Rebuilder:
             finally:
                 files.settle()  # a writer process still running finishes before the lock is released
         counts["written"], counts["removed"] = len(files.written), len(files.removed)
+        files.end()
         result.tftp = counts
 
     def _safe_firmware_lines(self, firmware: str) -> list[str]:

@@ -187,7 +187,8 @@ def test_fileset_replaces_a_leftover_temp_file_with_the_right_mode(tmp_path: Pat
 
 
 def test_fileset_background_scan_equals_the_inline_scan(tmp_path: Path) -> None:
-    """find(1)'s scan in its own process gives exactly what the in-process scan gives: names and signatures."""
+    """find(1)'s scan in its own process finds exactly the names the in-process scan finds, and their signatures
+    (a file still as written is only marked so; one touched since keeps find's signature, equal to the inline)."""
     files = FileSet(tmp_path / "tftp", ("cm/*.cfg", "cm/*.conf", "mta/*.cfg"), Ownership(os.geteuid(), os.getegid()))
     files.begin()
     for rel in ("cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"):
@@ -195,11 +196,14 @@ def test_fileset_background_scan_equals_the_inline_scan(tmp_path: Path) -> None:
     (tmp_path / "tftp" / "cm" / ".hidden.cfg").write_bytes(b"x")
     (tmp_path / "tftp" / "cm" / "notes.txt").write_bytes(b"x")
     (tmp_path / "tftp" / "mta" / "m.conf").write_bytes(b"not managed in mta/")
+    touched = tmp_path / "tftp" / "cm" / "a.conf"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1_000_000_000))
     inline = files.live_paths(signatures=True)
     files.begin(signatures=True, background=True)
     assert files.unchanged("cm/a.cfg", 1, verify=True)  # waits for the scan
-    assert files.live == inline
-    assert set(inline) == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"}
+    assert set(files.live) == set(inline) == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"}
+    assert files.live["cm/a.conf"] == inline["cm/a.conf"]
+    assert all(files.live[rel] is apply._MATCHED for rel in ("cm/a.cfg", "cm/b c.cfg", "mta/m.cfg"))
 
 
 def test_fileset_incremental_trusts_its_own_writes_and_full_check_repairs(tmp_path: Path) -> None:

@@ -186,6 +186,8 @@ class TftpRenderer:
         self.key_digest = hashlib.blake2b(settings.key + repr(settings.mta_hash).encode(), digest_size=16).digest()
         self.modem_names = tuple(f"modem.{column}.0" for column in self.inputs.modem_columns)
         self._shared_keys: dict[tuple[int, int], int] = {}
+        self._mta_shared_keys: dict[int, int] = {}
+        self._avm_chains: dict[int, bool] = {}
         self.mtas_of: dict[int, list[Mta]] = {}
         for mta_row in plant.mtas:
             if mta_row.modem_id is not None:
@@ -300,7 +302,7 @@ class TftpRenderer:
         """Every placeholder value of one MTA: provbase, its mta row, its phone numbers by port."""
         values = dict(self.provbase_values)
         values.update(_table("mta", self.inputs.mtas.get(mta_row.id, {})))
-        avm = any(re.search(r"SnmpMibObject .*?.872.1.4.3.1.5.[\d] String", r.text) for r in chain.rows)
+        avm = self._avm(chain)
         for port, phone in self.inputs.phonenumbers.get(mta_row.id, {}).items():
             row = dict(phone)
             if not row.get("active"):
@@ -310,11 +312,26 @@ class TftpRenderer:
             values.update(_table("phonenumber", row, port))
         return {name: values[name] for name in chain.names if name in values}
 
+    def _avm(self, chain: Chain) -> bool:
+        """Whether the chain configures an AVM FritzBox's lines (once per chain)."""
+        found = self._avm_chains.get(chain.configfile_id)
+        if found is None:
+            found = self._avm_chains[chain.configfile_id] = any(
+                re.search(r"SnmpMibObject .*?.872.1.4.3.1.5.[\d] String", r.text) for r in chain.rows)
+        return found
+
     def prepare_mta(self, mta_row: Mta, chain: Chain) -> Device:
-        """The MTA's device record with its input key; nothing encoded yet."""
-        values = self.mta_values(mta_row, chain)
-        return Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id,
-                      hash((chain.digest, self.key_digest, mta_row, tuple(sorted(values.items())))))
+        """The MTA's device record with the hash of its rows (mta, phone numbers) and the provbase values its
+        chain names; nothing encoded yet."""
+        shared = self._mta_shared_keys.get(chain.configfile_id)
+        if shared is None:
+            shared = self._mta_shared_keys[chain.configfile_id] = hash(
+                tuple((n, self.provbase_values.get(n)) for n in sorted(chain.names)))
+        row = self.inputs.mtas.get(mta_row.id)
+        phones = self.inputs.phonenumbers.get(mta_row.id)
+        key = hash((chain.digest, self.key_digest, shared, mta_row, tuple(row.items()) if row else None,
+                    tuple((port, tuple(p.items())) for port, p in phones.items()) if phones else None))
+        return Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id, key)
 
     def build_mta(self, mta_row: Mta, chain: Chain) -> Device:
         """The MTA's .conf text and .cfg bytes (or its error)."""
