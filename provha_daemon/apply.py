@@ -350,9 +350,11 @@ class FileSet:
         self._known_dirs: set[str] = set()
         self.written: list[str] = []
         self.removed: list[str] = []
-        self.live: dict[str, bytes | None] = {}  # rel -> its signature (``_signature``) when stat-ed
+        # What the last scan found, relative to the manifest: files as written are neither here nor there.
+        self._unusual: dict[str, bytes | None] = {}  # found but unknown or changed: rel -> its signature, if stat-ed
+        self._absent: set[str] = set()  # in the manifest but not found
         self._scan: tuple[subprocess.Popen[bytes], IO[bytes]] | None = None  # find and its output file
-        self._stale: set[str] | None = None  # existing files no current device has wanted yet
+        self._wanted: list[str] = []  # the names current devices own, in this rebuild
         # fchown/fchmod only when they change something: each is a journaled inode update per file (at 240k
         # files, the difference between 1.5 and 1.3 times the raw write time on ext4).
         chown = (ownership.uid, ownership.gid) != (os.geteuid(), os.getegid())
@@ -399,8 +401,7 @@ class FileSet:
         not do: each stat's return waits for the GIL the keying holds.
         """
         self.settle()
-        self.written, self.removed = [], []
-        self._stale = None
+        self.written, self.removed, self._wanted = [], [], []
         self._in_process = 0
         if self._scan is not None:  # a rebuild that failed before it needed the last scan
             (scan, spool), self._scan = self._scan, None
@@ -410,11 +411,11 @@ class FileSet:
         if not signatures and self.manifest:
             # Incremental: trust what this process wrote (a scandir of 240k names is 0.3 s of a one-modem change);
             # a file deleted behind its back is rewritten by the next full check.
-            self.live = dict.fromkeys(self.manifest)
+            self._unusual, self._absent = {}, set()
             return
         find = shutil.which("find") if background and signatures else None
         if find is None:
-            self.live = self.live_paths(signatures)
+            self._classify(self.live_paths(signatures).items())
             return
         roots = sorted({str(self.directory / p.rpartition("/")[0]) for p in self.managed
                         if (self.directory / p.rpartition("/")[0]).is_dir()})
@@ -431,25 +432,59 @@ class FileSet:
         (scan, spool), self._scan = self._scan, None
         with spool:
             if scan.wait() != 0:
-                self.live = self.live_paths(signatures=True)
+                self._classify(self.live_paths(signatures=True).items())
                 return
             spool.seek(0)
-            matchers = self._matchers()
-            prefix = len(str(self.directory)) + 1
-            live: dict[str, bytes | None] = {}
-            manifest = self.manifest
-            for record in _records(spool):
-                seen, _, path = record.partition(b"\t")  # the path last: it may hold anything but NUL
-                rel = path[prefix:].decode("utf-8", "surrogateescape")
-                sub, _, name = rel.rpartition("/")
-                match = matchers.get(sub)
-                if match is not None and not name.startswith(".") and match(name):
-                    # The manifest's own name object (interned), and for a file as written only a shared marker:
-                    # 240k fresh names and signatures would be 35 MB more at the peak of a full check.
-                    entry = manifest.get(rel)
-                    matched = entry is not None and len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen)
-                    live[sys.intern(rel)] = _MATCHED if matched else seen
-        self.live = live
+            self._classify(self._scanned(spool))
+
+    def _scanned(self, spool: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
+        """(name, signature) of each managed file in find's output."""
+        matchers = self._matchers()
+        prefix = len(str(self.directory)) + 1
+        manifest = self.manifest
+        for record in _records(spool):
+            seen, _, path = record.partition(b"\t")  # the path last: it may hold anything but NUL
+            rel = path[prefix:].decode("utf-8", "surrogateescape")
+            if rel in manifest:  # only managed names are ever written: no pattern to match
+                yield rel, seen
+                continue
+            sub, _, name = rel.rpartition("/")
+            match = matchers.get(sub)
+            if match is not None and not name.startswith(".") and match(name):
+                yield rel, seen
+
+    def _classify(self, found: Iterable[tuple[str, bytes | None]]) -> None:
+        """Split a scan into the files that are not as written (``_unusual``) and the manifest's files it did not
+        find (``_absent``). At 240k files nearly all are as written: they cost a count, not an entry."""
+        manifest = self.manifest
+        unusual: dict[str, bytes | None] = {}
+        matched = 0
+        for rel, seen in found:
+            entry = manifest.get(rel)
+            if (entry is not None and seen is not None and len(entry) == _SIGNATURE_AT + len(seen)
+                    and entry.endswith(seen)):
+                matched += 1
+            else:
+                unusual[rel] = seen
+        known = sum(1 for rel in unusual if rel in manifest)
+        absent: set[str] = set()
+        if matched + known < len(manifest):  # some written file is gone: which ones (rare, a second pass)
+            absent = set(manifest).difference(unusual)
+            absent.difference_update(rel for rel, _ in self._rescan())
+        self._unusual, self._absent = unusual, absent
+
+    def _rescan(self) -> Iterator[tuple[str, bytes | None]]:
+        return iter(self.live_paths(signatures=False).items())
+
+    def exists(self, rel: str) -> bool:
+        """Whether the file is there, as far as the last scan (or, incrementally, this process's writes) knows."""
+        return rel in self._unusual or (rel in self.manifest and rel not in self._absent)
+
+    def live_names(self) -> set[str]:
+        """Every managed file that exists, as ``exists`` sees it."""
+        names = set(self.manifest).difference(self._absent)
+        names.update(self._unusual)
+        return names
 
     def unchanged(self, rel: str, key: int, *, verify: bool = False) -> bool:
         """Whether the file was written from the same inputs in this process and is still there.
@@ -457,18 +492,21 @@ class FileSet:
         ``verify`` also checks that it is still what was written: same (inode, size, mtime) as right after the
         write, else its bytes are read back and compared, so a damaged or replaced file counts as changed.
         """
-        self._wait()
+        if self._scan is not None:
+            self._wait()
         entry = self.manifest.get(rel)
-        if entry is None or not entry.startswith(_KEY.pack(key)) or rel not in self.live:
+        if entry is None or not entry.startswith(_KEY.pack(key)) or rel in self._absent:
             return False
-        seen = self.live[rel]
-        if not verify or seen is _MATCHED or (
-                seen is not None and len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen)):
+        if rel not in self._unusual:  # as written (or, incrementally, trusted)
+            return True
+        seen = self._unusual[rel]
+        if not verify:
             return True
         data = _read_quick(f"{self.directory}/{rel}")
         if data is None or hashlib.blake2b(data, digest_size=16).digest() != entry[8:_SIGNATURE_AT]:
             return False
-        self.manifest[rel] = entry[:_SIGNATURE_AT] + (seen if seen and seen is not _MATCHED else entry[_SIGNATURE_AT:])
+        self.manifest[rel] = entry[:_SIGNATURE_AT] + (seen or entry[_SIGNATURE_AT:])
+        del self._unusual[rel]
         return True
 
     def put(self, rel: str, data: bytes, key: int, *, verify: bool) -> bool:
@@ -480,12 +518,13 @@ class FileSet:
         digest = hashlib.blake2b(data, digest_size=16).digest()
         entry = self.manifest.get(rel)
         path = f"{self.directory}/{rel}"
-        exists = rel in self.live
+        exists = self.exists(rel)
         if not verify and entry is not None and entry[8:_SIGNATURE_AT] == digest and exists:
             self.manifest[rel] = _entry(key, digest, entry[_SIGNATURE_AT:])
             return False
         if exists and (verify or entry is None) and _read_quick(path) == data:
-            self.manifest[sys.intern(rel)] = _entry(key, digest, signature(Path(path).stat()))
+            self.manifest[rel] = _entry(key, digest, signature(Path(path).stat()))
+            self._unusual.pop(rel, None)
             return False
         folder, _, name = path.rpartition("/")
         if folder not in self._known_dirs:
@@ -493,7 +532,10 @@ class FileSet:
             self._known_dirs.add(folder)
         self._dirs.add(folder)
         if self._writer is None and self.bulk and self._in_process >= BULK_AFTER:
-            self._writer = _Writer.start(self)
+            try:
+                self._writer = _Writer.start(self)
+            except OSError:  # no process to be had (a limit): this one writes everything, as it always could
+                self.bulk = False
         if self._writer is not None and not self._writer.busy():
             self._writer.send(rel, data, key, digest)
             return True
@@ -507,10 +549,10 @@ class FileSet:
         self._recorded(rel, _entry(key, digest, written))
 
     def _recorded(self, rel: str, entry: bytes) -> None:
-        rel = sys.intern(rel)  # one name object per file, shared by the manifest and the next full check's scan
         self.manifest[rel] = entry
         self.written.append(rel)
-        self.live[rel] = _MATCHED
+        self._unusual.pop(rel, None)
+        self._absent.discard(rel)
 
     def settle(self) -> None:
         """Let a running writer process finish and record what it wrote (after a failure: errors are not raised)."""
@@ -539,7 +581,7 @@ class FileSet:
         """Drop what only one rebuild needs: the scan's names and signatures (``written`` and ``removed`` stay
         until the next ``begin``: they reference the manifest's own name objects)."""
         self.settle()
-        self.live, self._stale = {}, None
+        self._unusual, self._absent, self._wanted = {}, set(), []
 
     def keep(self, rel: str) -> None:
         """Leave a file as it is (its device failed to build): it must not be removed as stale."""
@@ -548,24 +590,20 @@ class FileSet:
     def want(self, rel: str) -> None:
         """Note that ``rel`` belongs to a current device; ``remove_unwanted`` removes the files nobody wanted.
 
-        Kept as the set of not-yet-wanted existing names (references to the scan's keys), not as a set of the
-        wanted ones: no second copy of 240k names per rebuild.
+        A list, no hashing here: the set difference at the end runs in C (240k names per rebuild).
         """
-        if self._stale is None:
-            self._wait()
-            self._stale = set(self.live)
-        self._stale.discard(rel)
+        self._wanted.append(rel)
 
     def remove_unwanted(self) -> None:
         """Remove managed files that belong to no current device."""
         self._wait()
-        stale, self._stale = (set(self.live) if self._stale is None else self._stale), None
+        stale, self._wanted = self.live_names().difference(self._wanted), []
         for rel in sorted(stale):
             (self.directory / rel).unlink(missing_ok=True)
             self._dirs.add(str((self.directory / rel).parent))
             self.removed.append(rel)
             self.manifest.pop(rel, None)
-            self.live.pop(rel, None)
+            self._unusual.pop(rel, None)
 
     def sync(self) -> None:
         """Wait for the writes, then make the batch durable: one syncfs, then fsync of each touched directory."""
@@ -610,11 +648,15 @@ class _Writer:
         """A writer for ``files``' directory, owner and mode."""
         owner = files._owner or (-1, -1)
         results = tempfile.TemporaryFile()  # noqa: SIM115 (closed in finish)
-        # -I -S: the standard library only, no environment, no site: it starts in milliseconds.
-        process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(Path(__file__).with_name("writer.py")), str(files.directory),
-             f"{files.mode:o}", str(owner[0]), str(owner[1]), "1" if files._chmod else "0"],
-            stdin=subprocess.PIPE, stdout=results, stderr=subprocess.DEVNULL, close_fds=True)
+        try:
+            # -I -S: the standard library only, no environment, no site: it starts in milliseconds.
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-S", str(Path(__file__).with_name("writer.py")), str(files.directory),
+                 f"{files.mode:o}", str(owner[0]), str(owner[1]), "1" if files._chmod else "0"],
+                stdin=subprocess.PIPE, stdout=results, stderr=subprocess.DEVNULL, close_fds=True)
+        except BaseException:
+            results.close()
+            raise
         with contextlib.suppress(OSError, AttributeError):  # a larger pipe: fewer wake-ups of either side
             fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[union-attr]
         return cls(process, results)
@@ -654,14 +696,12 @@ class _Writer:
         self.process.wait()
         with self.results:
             self.results.seek(0)
-            lines = self.results.read().split(b"\n")
-        for index, rel in enumerate(self.names):
-            line = lines[index] if index < len(lines) else b""
-            yield rel, bytes(self.prefixes[index * _SIGNATURE_AT:(index + 1) * _SIGNATURE_AT]), (
-                line if line[:1] in (b"+", b"-") else b"-0 ")
+            for index, rel in enumerate(self.names):
+                line = self.results.readline().rstrip(b"\n")
+                yield rel, bytes(self.prefixes[index * _SIGNATURE_AT:(index + 1) * _SIGNATURE_AT]), (
+                    line if line[:1] in (b"+", b"-") else b"-0 ")
 
 
-_MATCHED = b"="  # in ``live``: the scan found the file exactly as the manifest says it was written
 _KEY = struct.Struct(">q")  # a device's input key: a Python hash, a signed 64-bit integer
 _SIGNATURE_AT = _KEY.size + 16  # after the key and the 16-byte digest
 

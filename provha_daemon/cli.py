@@ -15,6 +15,7 @@ from provha_daemon import __version__
 from provha_daemon.config import load_config
 from provha_daemon.daemon import Service
 from provha_daemon.errors import (
+    ApplyError,
     ConfigError,
     DatabaseError,
     ProvhaError,
@@ -36,6 +37,7 @@ EXIT_SKIPPED = 4
 EXIT_VALIDATION = 5
 EXIT_RESTART = 6
 EXIT_REFUSED = 7
+EXIT_FILES = 8
 
 log = structlog.get_logger("provha_daemon.cli")
 
@@ -72,6 +74,8 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_RESTART
     if isinstance(exc, RefusedError):
         return EXIT_REFUSED
+    if isinstance(exc, ApplyError):
+        return EXIT_FILES
     return EXIT_INTERNAL
 
 

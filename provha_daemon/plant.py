@@ -624,16 +624,19 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema, out: TftpInputs, wanted: dic
 
 def _drop_duplicates(plant: Plant, rows: _Rows) -> None:
     """dhcpd rejects two host declarations of one name; keep the oldest row and name the others."""
-    seen: set[str] = set()
-    modems = []
-    for modem in plant.modems:
-        if modem.mac is not None and modem.hostname in seen:
-            rows.skip("modem", modem.id, v.InvalidValue(f"host name {modem.hostname} already used"))
-            continue
-        if modem.mac is not None:
-            seen.add(modem.hostname)
-        modems.append(modem)
-    plant.modems = modems
+    names = [modem.hostname for modem in plant.modems if modem.mac is not None]
+    seen = set(names)
+    if len(seen) < len(names):  # the rare plant with a duplicate: find it in order (two C passes otherwise)
+        seen = set()
+        modems = []
+        for modem in plant.modems:
+            if modem.mac is not None and modem.hostname in seen:
+                rows.skip("modem", modem.id, v.InvalidValue(f"host name {modem.hostname} already used"))
+                continue
+            if modem.mac is not None:
+                seen.add(modem.hostname)
+            modems.append(modem)
+        plant.modems = modems
     endpoints = []
     for endpoint in plant.endpoints:
         if endpoint.hostname in seen:

@@ -187,23 +187,27 @@ def test_fileset_replaces_a_leftover_temp_file_with_the_right_mode(tmp_path: Pat
 
 
 def test_fileset_background_scan_equals_the_inline_scan(tmp_path: Path) -> None:
-    """find(1)'s scan in its own process finds exactly the names the in-process scan finds, and their signatures
-    (a file still as written is only marked so; one touched since keeps find's signature, equal to the inline)."""
+    """find(1)'s scan in its own process sees the tree exactly as the in-process scan does: the managed files
+    not as written (a touched one with its signature, a foreign one) and the written ones that are gone."""
     files = FileSet(tmp_path / "tftp", ("cm/*.cfg", "cm/*.conf", "mta/*.cfg"), Ownership(os.geteuid(), os.getegid()))
     files.begin()
-    for rel in ("cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"):
+    for rel in ("cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg", "mta/gone.cfg"):
         files.put(rel, rel.encode(), 1, verify=False)
     (tmp_path / "tftp" / "cm" / ".hidden.cfg").write_bytes(b"x")
     (tmp_path / "tftp" / "cm" / "notes.txt").write_bytes(b"x")
+    (tmp_path / "tftp" / "cm" / "foreign.cfg").write_bytes(b"x")
     (tmp_path / "tftp" / "mta" / "m.conf").write_bytes(b"not managed in mta/")
+    (tmp_path / "tftp" / "mta" / "gone.cfg").unlink()
     touched = tmp_path / "tftp" / "cm" / "a.conf"
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1_000_000_000))
-    inline = files.live_paths(signatures=True)
+    files.begin(signatures=True)
+    inline = (dict(files._unusual), set(files._absent))
     files.begin(signatures=True, background=True)
     assert files.unchanged("cm/a.cfg", 1, verify=True)  # waits for the scan
-    assert set(files.live) == set(inline) == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg"}
-    assert files.live["cm/a.conf"] == inline["cm/a.conf"]
-    assert all(files.live[rel] is apply._MATCHED for rel in ("cm/a.cfg", "cm/b c.cfg", "mta/m.cfg"))
+    assert (files._unusual, files._absent) == inline
+    assert set(inline[0]) == {"cm/a.conf", "cm/foreign.cfg"} and inline[1] == {"mta/gone.cfg"}
+    assert inline[0]["cm/a.conf"] == apply.signature(touched.stat())
+    assert files.live_names() == {"cm/a.cfg", "cm/a.conf", "cm/b c.cfg", "mta/m.cfg", "cm/foreign.cfg"}
 
 
 def test_fileset_incremental_trusts_its_own_writes_and_full_check_repairs(tmp_path: Path) -> None:
@@ -286,3 +290,36 @@ def test_fileset_failed_write_in_the_writer_names_the_file(tmp_path: Path, monke
     assert (tmp_path / "tftp" / "cm" / "c.cfg").read_bytes() == b"new"
     assert sorted(files.written) == ["cm/a.cfg", "cm/c.cfg"]
     assert "cm/b.cfg" not in files.manifest
+
+
+def test_fileset_writer_that_dies_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer process that ends without answering fails the batch at sync; its files are not recorded as
+    written, so the next rebuild writes them."""
+    monkeypatch.setattr(apply, "BULK_AFTER", 0)
+    monkeypatch.setattr(apply.sys, "executable", "/bin/true")  # exits at once, reads nothing
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    for rel in ("cm/a.cfg", "cm/b.cfg"):
+        files.put(rel, b"new", 1, verify=True)
+    with pytest.raises(OSError, match="ended early"):
+        files.sync()
+    assert files.written == [] and files.manifest == {}
+    monkeypatch.undo()
+    files.begin(signatures=True)
+    assert not files.unchanged("cm/a.cfg", 1, verify=True)
+    assert files.put("cm/a.cfg", b"new", 1, verify=True)
+    files.sync()
+    assert (tmp_path / "tftp" / "cm" / "a.cfg").read_bytes() == b"new"
+
+
+def test_fileset_writes_itself_when_no_writer_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the writer process cannot be started, every file is written in this process."""
+    monkeypatch.setattr(apply, "BULK_AFTER", 0)
+    monkeypatch.setattr(apply.sys, "executable", str(tmp_path / "no-such-python"))
+    files = _fileset(tmp_path)
+    files.begin(signatures=True)
+    for n in range(5):
+        assert files.put(f"cm/{n}.cfg", b"x", n, verify=True)
+    files.sync()
+    assert len(files.written) == 5 and not files.bulk
+    assert all((tmp_path / "tftp" / "cm" / f"{n}.cfg").read_bytes() == b"x" for n in range(5))

@@ -109,6 +109,25 @@ def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, S
     assert setup.restart.count() == 1
 
 
+def test_unwritable_tftp_file_exits_8_and_keeps_dhcp(netgw: tuple[PlantDB, Setup],
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A TFTP config that cannot be written (a directory in its place) exits 8 naming the path; the DHCP set
+    with the modem's new MAC is not swapped in and dhcpd is not restarted."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    blocker = setup.tftp_dir / "cm" / "cm-100001.cfg"
+    blocker.unlink()
+    (blocker / "inside").mkdir(parents=True)
+    db.execute("UPDATE modem SET street = 'Marktplatz', mac = '00:11:22:33:44:99' WHERE id = 100001")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 8
+    failed = next(e for e in events if e["event"] == "rebuild.failed")
+    assert "cm/cm-100001.cfg" in str(failed["error"]) and failed["error_type"] == "ApplyError"
+    assert _tree(setup.dhcp_dir) == before
+    assert setup.restart.count() == 1
+
+
 def test_failed_restart_rolls_back(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]) -> None:
     """When the restart fails the previous generation is restored, dhcpd restarted again, and the exit is 6."""
     db, setup = netgw

@@ -115,3 +115,29 @@ def test_collector_is_paused_inside_and_restored_after() -> None:
         raise RuntimeError
     assert gc.isenabled()
 
+
+
+def test_duplicate_host_names_keep_the_oldest_row() -> None:
+    """A second modem with a MAC under a host name already used, and an endpoint under a modem's name, are
+    skipped and named; a modem without a MAC (no host entry) does not claim its name."""
+    plant = _empty_plant()
+    plant.modems = [p.Modem(1, "cm-a", "00:00:00:00:00:01", False, True, None, None),
+                    p.Modem(2, "cm-b", None, False, True, None, None),
+                    p.Modem(3, "cm-a", "00:00:00:00:00:03", False, True, None, None),
+                    p.Modem(4, "cm-b", "00:00:00:00:00:04", False, True, None, None)]
+    plant.endpoints = [p.Endpoint(7, "cm-b", "00:00:00:00:00:07", 1, False, None),
+                       p.Endpoint(8, "ep-8", "00:00:00:00:00:08", 1, False, None)]
+    p._drop_duplicates(plant, p._Rows(plant))
+    assert [m.id for m in plant.modems] == [1, 2, 4]
+    assert [e.id for e in plant.endpoints] == [8]
+    assert [(s.table, s.id) for s in plant.skipped] == [("modem", 3), ("endpoint", 7)]
+    assert all("already used" in s.reason for s in plant.skipped)
+
+
+def test_unique_host_names_keep_every_row() -> None:
+    """With no duplicate name every modem and endpoint stays, in order."""
+    plant = _empty_plant()
+    plant.modems = [p.Modem(n, f"cm-{n}", f"00:00:00:00:00:{n:02x}", False, True, None, None) for n in range(1, 9)]
+    plant.endpoints = [p.Endpoint(20, "ep-20", "00:00:00:00:01:00", 1, False, None)]
+    p._drop_duplicates(plant, p._Rows(plant))
+    assert [m.id for m in plant.modems] == list(range(1, 9)) and len(plant.endpoints) == 1 and not plant.skipped
