@@ -30,7 +30,7 @@ test: lint mypy pytest
 demo: install
 	$(BIN)/python demo/run.py
 
-# The DHCP benchmark at 10k/50k/100k modems into BENCHMARKS.md (about 10-15 min; not part of `make test`).
+# The DHCP and TFTP benchmark at 10k/50k/100k modems into BENCHMARKS.md (about 35 min, as root; not part of `make test`).
 # Other sizes or runs: make bench BENCH_ARGS="--modems 10000 --runs 5 --out /tmp/BENCHMARKS.md"
 BENCH_ARGS ?=
 $(BIN)/.bench-installed: $(BIN)/.installed

@@ -18,6 +18,7 @@ import pstats
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiomysql
@@ -39,6 +40,8 @@ CATEGORIES = (
     ("file I/O (stage, compare, swap)", ("provha_daemon/apply.py", "posix.write", "posix.fsync", "_io.",
                                          "posix.replace", "posix.open", "shutil", "posix.unlink", "posix.link")),
 )
+
+ROOT = Path(__file__).resolve().parents[1]  # profile paths are shown relative to it
 
 
 @dataclass(slots=True)
@@ -127,7 +130,7 @@ async def profile_rebuild(plant: BenchPlant, config: Config, top: int = 12) -> P
     for key, (_, calls, own, _cumulative, _callers) in table.items():
         grouped[_category(key)] = grouped.get(_category(key), 0.0) + own
         filename, line, function = key
-        short = filename.split("site-packages/")[-1].split("/work/main/")[-1]
+        short = filename.split("site-packages/")[-1].split(f"{ROOT}/")[-1]
         rows.append((f"{short}:{line}({function})" if line else function, calls, own))
     figures.shares = sorted(grouped.items(), key=lambda kv: -kv[1])
     figures.top = sorted(rows, key=lambda r: -r[2])[:top]
