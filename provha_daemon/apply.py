@@ -435,37 +435,48 @@ class FileSet:
                 self._classify(self.live_paths(signatures=True).items())
                 return
             spool.seek(0)
-            self._classify(self._scanned(spool))
+            self._settle_scan(*self._scanned(spool))
 
-    def _scanned(self, spool: IO[bytes]) -> Iterator[tuple[str, bytes | None]]:
-        """(name, signature) of each managed file in find's output."""
+    def _scanned(self, spool: IO[bytes]) -> tuple[dict[str, bytes | None], int]:
+        """find's output split as ``_classify`` splits a scan, in one pass over its records."""
         matchers = self._matchers()
         prefix = len(str(self.directory)) + 1
-        manifest = self.manifest
+        get = self.manifest.get
+        unusual: dict[str, bytes | None] = {}
+        matched = 0
         for record in _records(spool):
             seen, _, path = record.partition(b"\t")  # the path last: it may hold anything but NUL
             rel = path[prefix:].decode("utf-8", "surrogateescape")
-            if rel in manifest:  # only managed names are ever written: no pattern to match
-                yield rel, seen
+            entry = get(rel)
+            if entry is not None:  # only managed names are ever written: no pattern to match
+                if len(entry) == _SIGNATURE_AT + len(seen) and entry.endswith(seen):
+                    matched += 1
+                else:
+                    unusual[rel] = seen
                 continue
             sub, _, name = rel.rpartition("/")
             match = matchers.get(sub)
             if match is not None and not name.startswith(".") and match(name):
-                yield rel, seen
+                unusual[rel] = seen
+        return unusual, matched
 
     def _classify(self, found: Iterable[tuple[str, bytes | None]]) -> None:
         """Split a scan into the files that are not as written (``_unusual``) and the manifest's files it did not
         find (``_absent``). At 240k files nearly all are as written: they cost a count, not an entry."""
-        manifest = self.manifest
+        get = self.manifest.get
         unusual: dict[str, bytes | None] = {}
         matched = 0
         for rel, seen in found:
-            entry = manifest.get(rel)
+            entry = get(rel)
             if (entry is not None and seen is not None and len(entry) == _SIGNATURE_AT + len(seen)
                     and entry.endswith(seen)):
                 matched += 1
             else:
                 unusual[rel] = seen
+        self._settle_scan(unusual, matched)
+
+    def _settle_scan(self, unusual: dict[str, bytes | None], matched: int) -> None:
+        manifest = self.manifest
         known = sum(1 for rel in unusual if rel in manifest)
         absent: set[str] = set()
         if matched + known < len(manifest):  # some written file is gone: which ones (rare, a second pass)
