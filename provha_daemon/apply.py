@@ -481,11 +481,8 @@ class FileSet:
         absent: set[str] = set()
         if matched + known < len(manifest):  # some written file is gone: which ones (rare, a second pass)
             absent = set(manifest).difference(unusual)
-            absent.difference_update(rel for rel, _ in self._rescan())
+            absent.difference_update(self.live_paths(signatures=False))
         self._unusual, self._absent = unusual, absent
-
-    def _rescan(self) -> Iterator[tuple[str, bytes | None]]:
-        return iter(self.live_paths(signatures=False).items())
 
     def exists(self, rel: str) -> bool:
         """Whether the file is there, as far as the last scan (or, incrementally, this process's writes) knows."""

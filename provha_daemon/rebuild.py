@@ -279,28 +279,7 @@ class Rebuilder:
                 if background:  # every key first, while find runs
                     prepared = list(prepared)
                 for kind, record, chain, device in prepared:
-                    conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
-                    files.want(conf)
-                    files.want(cfg)
-                    counts["devices"] += 1
-                    # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
-                    if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
-                        continue
-                    counts["encoded"] += 1
-                    if isinstance(record, Modem):
-                        renderer.encode_modem(device, record, chain)
-                    else:
-                        renderer.encode_mta(device, record, chain)
-                    if device.error:
-                        counts["errors"] += 1
-                        files.keep(conf)
-                        files.keep(cfg)
-                        result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
-                        log.warning("tftp.device_failed", kind=kind, id=device.id,
-                                    configfile=device.configfile_id, error=device.error)
-                        continue
-                    files.put(conf, device.text, device.key, verify=full)
-                    files.put(cfg, device.data, device.key, verify=full)
+                    self._tftp_device(renderer, kind, record, chain, device, full, counts, result)
                 files.remove_unwanted()
                 files.sync()
             except OSError as exc:  # a full disk, a read-only tree: this rebuild fails, the service goes on
@@ -310,6 +289,33 @@ class Rebuilder:
         counts["written"], counts["removed"] = len(files.written), len(files.removed)
         files.end()
         result.tftp = counts
+
+    def _tftp_device(self, renderer: TftpRenderer, kind: str, record: Modem | Mta, chain: Chain, device: Device,
+                     full: bool, counts: dict[str, int], result: RebuildResult) -> None:
+        """One device: skipped if its inputs and files are as last written, else encoded and its files put."""
+        files = self.files
+        conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
+        files.want(conf)
+        files.want(cfg)
+        counts["devices"] += 1
+        # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
+        if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
+            return
+        counts["encoded"] += 1
+        if isinstance(record, Modem):
+            renderer.encode_modem(device, record, chain)
+        else:
+            renderer.encode_mta(device, record, chain)
+        if device.error:
+            counts["errors"] += 1
+            files.keep(conf)
+            files.keep(cfg)
+            result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
+            log.warning("tftp.device_failed", kind=kind, id=device.id,
+                        configfile=device.configfile_id, error=device.error)
+            return
+        files.put(conf, device.text, device.key, verify=full)
+        files.put(cfg, device.data, device.key, verify=full)
 
     def _safe_firmware_lines(self, firmware: str) -> list[str]:
         try:
