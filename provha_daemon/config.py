@@ -76,6 +76,7 @@ class DhcpConfig:
     check_command: tuple[str, ...] = ("systemctl", "is-active", "dhcpd")
     check_delay: float = 1.0
     validate_timeout: float = 30.0
+    validate_jobs: int = 0  # dhcpd -t processes in parallel; 0 = one per core on a plant of 10k hosts or more
     restart_timeout: float = 30.0
     file_group: str | None = "dhcpd"
     server_fqdn: str | None = None
@@ -233,6 +234,11 @@ def _positive(section: _Section, key: str, value: T, minimum: float = 0.0) -> T:
     return value
 
 
+def _jobs(section: _Section, value: int) -> int:
+    section.check("validate_jobs", 0 <= value <= 64, "must be 0 (one per core) to 64")
+    return value
+
+
 def _port(section: _Section, key: str, value: int) -> int:
     section.check(key, 0 < value < 65536, "must be a TCP port (1-65535)")
     return value
@@ -341,6 +347,7 @@ def _dhcp(sec: _Section) -> DhcpConfig:
         check_command=sec.command("check_command", d.check_command),
         check_delay=sec.get("check_delay", float, d.check_delay),
         validate_timeout=_positive(sec, "validate_timeout", sec.get("validate_timeout", float, d.validate_timeout)),
+        validate_jobs=_jobs(sec, sec.get("validate_jobs", int, d.validate_jobs)),
         restart_timeout=_positive(sec, "restart_timeout", sec.get("restart_timeout", float, d.restart_timeout)),
         file_group=group or None,
         server_fqdn=server_fqdn,

@@ -85,6 +85,11 @@ class Mta(NamedTuple):
     type: str
     configfile_id: int | None = None
 
+    @property
+    def has_host(self) -> bool:
+        """Whether mta.conf declares it: a usable MAC (NMS Prime's ff:… placeholder is none)."""
+        return bool(self.mac) and not (self.mac or "").startswith("ff:")
+
 
 class Endpoint(NamedTuple):
     """A live IPv4 endpoint behind a modem."""
@@ -645,3 +650,13 @@ def _drop_duplicates(plant: Plant, rows: _Rows) -> None:
         seen.add(endpoint.hostname)
         endpoints.append(endpoint)
     plant.endpoints = endpoints
+    # mta.conf declares mta-<id>, after the modems and endpoints: a modem or endpoint of that name keeps it. This
+    # also keeps dhcpd -t in parts exact (``check``): no name is declared twice, within a part or across parts.
+    if any(f"mta-{mta.id}" in seen for mta in plant.mtas):
+        mtas = []
+        for mta in plant.mtas:
+            if mta.has_host and f"mta-{mta.id}" in seen:
+                rows.skip("mta", mta.id, v.InvalidValue(f"host name mta-{mta.id} already used"))
+                continue
+            mtas.append(mta)
+        plant.mtas = mtas

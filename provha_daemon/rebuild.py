@@ -20,6 +20,7 @@ import structlog
 from provha_daemon import validation as v
 from provha_daemon.apply import FileSet, Ownership, Plan, Target, lock_directory
 from provha_daemon.artifact import Artifact
+from provha_daemon.check import available_cpus, relabel, staged_parts
 from provha_daemon.config import Config
 from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
@@ -138,13 +139,19 @@ class Rebuilder:
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
         return await self.db.read_with_retry(attempts, limit, tftp=self.config.tftp.enabled)
 
-    async def validate(self, staging: Path) -> CommandResult:
-        """``dhcpd -t`` on the staged set; raises ``ValidationError`` with dhcpd's message."""
+    async def validate(self, staging: Path) -> list[CommandResult]:
+        """``dhcpd -t`` on the staged set, in parallel parts on a large plant (``check``); raises ``ValidationError``
+        with dhcpd's message of the first part that failed, its files and lines those of the staged set."""
         d = self.config.dhcp
-        result = await run([d.dhcpd, "-t", "-4", "-cf", str(staging / "dhcpd.conf")], d.validate_timeout)
-        if not result.ok:
-            raise ValidationError(f"dhcpd -t rejected the staged set ({result.describe()})", _dhcpd_message(result))
-        return result
+        parts = staged_parts(staging, d.validate_jobs, available_cpus())
+        results = await asyncio.gather(
+            *(run([d.dhcpd, "-t", "-4", "-cf", str(part.config)], d.validate_timeout) for part in parts))
+        for k, (part, result) in enumerate(zip(parts, results, strict=True)):
+            if not result.ok:
+                which = f", part {k + 1} of {len(parts)}" if len(parts) > 1 else ""
+                raise ValidationError(f"dhcpd -t rejected the staged set ({result.describe()}{which})",
+                                      relabel(_dhcpd_message(result), part, staging))
+        return results
 
     async def restart(self) -> CommandResult:
         """Restart dhcpd and check it came back; a failed result is returned, not raised."""

@@ -134,6 +134,20 @@ def test_duplicate_host_names_keep_the_oldest_row() -> None:
     assert all("already used" in s.reason for s in plant.skipped)
 
 
+def test_an_mta_whose_host_name_a_modem_or_endpoint_has_is_skipped() -> None:
+    """mta.conf declares mta-<id>: a modem or endpoint already declaring that name keeps it, the MTA is skipped and
+    named; an MTA without a usable MAC declares nothing and stays."""
+    plant = _empty_plant()
+    plant.modems = [p.Modem(1, "mta-30", "00:00:00:00:00:01", False, True, None, None)]
+    plant.endpoints = [p.Endpoint(7, "mta-31", "00:00:00:00:00:07", 1, False, None)]
+    plant.mtas = [p.Mta(30, 1, "00:00:00:00:01:30", "packetcable"), p.Mta(31, 1, "00:00:00:00:01:31", "sip"),
+                  p.Mta(32, 1, "00:00:00:00:01:32", "packetcable"), p.Mta(30, 1, "ff:ff:ff:ff:ff:ff", "sip")]
+    p._drop_duplicates(plant, p._Rows(plant))
+    assert [(m.id, m.mac) for m in plant.mtas] == [(32, "00:00:00:00:01:32"), (30, "ff:ff:ff:ff:ff:ff")]
+    assert [(s.table, s.id) for s in plant.skipped] == [("mta", 30), ("mta", 31)]
+    assert len(plant.modems) == 1 and len(plant.endpoints) == 1
+
+
 def test_unique_host_names_keep_every_row() -> None:
     """With no duplicate name every modem and endpoint stays, in order."""
     plant = _empty_plant()

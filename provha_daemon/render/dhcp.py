@@ -190,7 +190,7 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
                network=str(listen.network_address), netmask=str(listen.netmask)))
 
     # MTAs without a usable MAC get no host entry and give their modem no ccc options.
-    mtas_with_mac = [m for m in plant.mtas if m.mac and not m.mac.startswith("ff:")]
+    mtas_with_mac = [m for m in plant.mtas if m.has_host]
     ccc_modems = {m.modem_id for m in mtas_with_mac}
     hosts, public, blocked = _modem_rows(plant, ccc_modems)
     out(r.file("modems-host.conf.j2", "modems-host.conf", own_ip=s.own_ip, peer_ip=s.peer_ip, modems=hosts))

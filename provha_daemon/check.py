@@ -1,0 +1,153 @@
+"""The staged DHCP set checked by ``dhcpd -t``: in one process, or on a large plant in parallel parts.
+
+dhcpd's parse time grows faster than its host count (its host-name hash has a fixed number of buckets and a weak
+hash for names like ``cm-123456``), so 100k hosts take about three times as long as 50k. On a large plant the check
+therefore runs as parts, one per core, that together parse every line of the set:
+
+- part 0 is the whole staged set, except that ``dhcpd.conf`` includes only the first slice of ``modems-host.conf``;
+- each further part is ``dhcpd.conf`` with ``global.conf`` and one further slice, its other includes commented out
+  (line for line, so dhcpd's line numbers stay those of ``dhcpd.conf``).
+
+Removing context from a part can only make dhcpd reject more, never accept what the whole set would fail, with one
+exception: two host declarations of one name in different parts. The plant loader drops such rows before anything
+is rendered (``plant._drop_duplicates``), so no part can differ from the whole set there either. dhcpd's messages
+are mapped back to ``dhcpd.conf`` and ``modems-host.conf`` and their own line numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+HOSTS_FILE = "modems-host.conf"
+PARTS_DIR = ".parts"  # inside the staging directory: never swapped, removed with it
+KEPT_IN_EVERY_PART = frozenset({"global.conf"})  # classes and option definitions a host line may name
+AUTO_MIN_HOSTS = 10_000  # below this dhcpd -t takes ~0.15 s: one process is as fast and the plainest proof
+AUTO_MAX_JOBS = 4
+
+_INCLUDE = re.compile(rb'^include "(?P<path>[^"]+)";\s*$', re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One dhcpd -t run: its config file and the slice of ``modems-host.conf`` it includes."""
+
+    config: Path
+    hosts: Path | None = None
+    first_line: int = 1  # the slice's first line in modems-host.conf
+
+
+def jobs_for(configured: int, hosts: int, cpus: int) -> int:
+    """How many parts: ``configured`` if set (0 = auto: one per core, at most 4, on plants of 10k hosts or more)."""
+    if configured > 0:
+        return max(1, min(configured, hosts))
+    if hosts < AUTO_MIN_HOSTS:
+        return 1
+    return max(1, min(cpus, AUTO_MAX_JOBS))
+
+
+def available_cpus() -> int:
+    """The cores this process may run on (a systemd CPUAffinity= or a container's cpuset counts)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def host_lines(data: bytes) -> int:
+    """Host declarations in a rendered hosts file (one per line)."""
+    return data.count(b"\nhost ") + (1 if data.startswith(b"host ") else 0)
+
+
+def slice_bounds(hosts: bytes, other_hosts: int, jobs: int) -> list[tuple[int, int, int]]:
+    """(start, end, first line) of each part's slice of ``hosts``, cut at line ends.
+
+    Each part gets about the same number of host declarations, the cost dhcpd's parse grows with: part 0 also
+    parses the other files' hosts, so its slice is that much shorter. Cuts are placed by bytes (host lines are of
+    similar length) and moved to the next line end, so no Python loop runs over 100k lines.
+    """
+    count = host_lines(hosts)
+    if jobs < 2 or count == 0:
+        return [(0, len(hosts), 1)]
+    share = (count + other_hosts) / jobs
+    first = max(0.0, min(float(count), share - other_hosts))
+    per_line = len(hosts) / count
+    cuts = [first + (count - first) * k / (jobs - 1) for k in range(jobs - 1)]
+    bounds, start = [], 0
+    for lines in cuts:
+        end = max(start, round(lines * per_line))
+        if 0 < end < len(hosts) and hosts[end - 1:end] != b"\n":
+            newline = hosts.find(b"\n", end)
+            end = len(hosts) if newline < 0 else newline + 1
+        bounds.append((start, end, hosts.count(b"\n", 0, start) + 1))
+        start = end
+    bounds.append((start, len(hosts), hosts.count(b"\n", 0, start) + 1))
+    return bounds
+
+
+def part_files(conf: bytes, hosts: bytes, other_hosts: int, jobs: int, staging: Path
+               ) -> tuple[list[Part], dict[Path, bytes]]:
+    """The parts and the files they need, from the staged ``dhcpd.conf`` and ``modems-host.conf`` (pure)."""
+    hosts_path = staging / HOSTS_FILE
+    include = f'include "{hosts_path}";'.encode()
+    directory = staging / PARTS_DIR
+    if include not in conf:  # modems-host.conf is not part of this set: the whole set is one part
+        return [Part(staging / "dhcpd.conf")], {}
+    parts: list[Part] = []
+    files: dict[Path, bytes] = {}
+    for k, (start, end, first_line) in enumerate(slice_bounds(hosts, other_hosts, jobs)):
+        piece = directory / f"{HOSTS_FILE}.{k}"
+        files[piece] = hosts[start:end]
+        config = directory / f"dhcpd.{k}.conf"
+        files[config] = _part_conf(conf, hosts_path, piece, everything=k == 0)
+        parts.append(Part(config, piece, first_line))
+    return parts, files
+
+
+def _part_conf(conf: bytes, hosts_path: Path, piece: Path, *, everything: bool) -> bytes:
+    def replace(match: re.Match[bytes]) -> bytes:
+        path = Path(match.group("path").decode())
+        if path == hosts_path:
+            return f'include "{piece}";'.encode()
+        if everything or path.name in KEPT_IN_EVERY_PART:
+            return match.group(0)
+        return b"# checked in part 0: " + match.group(0)
+
+    return _INCLUDE.sub(replace, conf)
+
+
+def staged_parts(staging: Path, configured_jobs: int, cpus: int) -> list[Part]:
+    """Plan the parts for a staged set and write their files; one part (the staged dhcpd.conf) when not split."""
+    whole = [Part(staging / "dhcpd.conf")]
+    try:
+        conf = (staging / "dhcpd.conf").read_bytes()
+        hosts = (staging / HOSTS_FILE).read_bytes()
+    except FileNotFoundError:
+        return whole
+    jobs = jobs_for(configured_jobs, host_lines(hosts), cpus)
+    if jobs < 2:
+        return whole
+    other = 0
+    for match in _INCLUDE.finditer(conf):
+        path = Path(match.group("path").decode())
+        if path.parent == staging and path.name != HOSTS_FILE and path.is_file():
+            other += host_lines(path.read_bytes())
+    parts, files = part_files(conf, hosts, other, jobs, staging)
+    for path, data in files.items():
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.write_bytes(data)
+    return parts
+
+
+def relabel(output: str, part: Part, staging: Path) -> str:
+    """dhcpd's message of one part, with the part's files and line numbers as those of the staged set."""
+    if part.hosts is None:
+        return output
+    hosts_path = str(staging / HOSTS_FILE)
+    piece = re.escape(str(part.hosts))
+    offset = part.first_line - 1
+    output = re.sub(piece + r" line (\d+)", lambda m: f"{hosts_path} line {int(m.group(1)) + offset}", output)
+    output = output.replace(str(part.hosts), hosts_path)
+    return output.replace(str(part.config), str(staging / "dhcpd.conf"))
