@@ -56,6 +56,7 @@ class PollPhase:
     # recheck (the master's background writes go on throughout).
     unchanged_ms: Series = field(default_factory=Series)
     unchanged_fingerprinted: int = 0
+    unchanged_one_trip: int = 0  # of those, polls that were one round trip (fingerprints folded into the gate)
     polls: int = 0
     injected: int = 0
     seen: int = 0
@@ -158,6 +159,7 @@ async def _phase(name: str, session: Session, detector: ChangeDetector, injector
         if since_change >= 2:
             phase.unchanged_ms.add(ms)
             phase.unchanged_fingerprinted += poll.fingerprinted
+            phase.unchanged_one_trip += poll.queries == 1
         if poll.fingerprinted:
             phase.moved_ms.add(ms)
             phase.moved_rows.add(rows)

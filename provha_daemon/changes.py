@@ -7,6 +7,9 @@ our own reads do not. Only when the gate moved (then once more on the next poll,
 moment before it became visible), or every ``full_check_interval``, does it read the per-table fingerprints
 ``COUNT(*), MAX(id), MAX(updated_at)`` in one round trip, of the tables whose ``UPDATE_TIME`` says they may have
 been written, and with ``COUNT(*)`` (the one part that always scans) only after a delete.
+A table with an index on ``updated_at`` (README, deployment step 8) has ``MAX(id)`` and ``MAX(updated_at)`` as two
+index dives: those ride in the gate's own statement, so while the master writes such a table all day (modem status)
+a poll is still one round trip.
 The fingerprint moves on insert, update through NMS Prime (which sets ``updated_at``), soft delete and hard
 delete; writes of status columns that leave ``updated_at`` alone do not move it. ``updated_at`` has one-second
 resolution, so a table whose newest ``updated_at`` is the current second is "hot": a second change in that same
@@ -68,9 +71,10 @@ class Poll:
     """What one poll saw."""
 
     changed: set[str] = field(default_factory=set)
-    fingerprinted: bool = False
+    fingerprinted: bool = False  # fingerprints were compared (from the gate's statement or a query of their own)
     status: dict[str, str] = field(default_factory=dict)
     db_now: dt.datetime | None = None
+    queries: int = 0  # round trips to the database
 
 
 def table_names(schema: Schema) -> dict[str, str]:
@@ -98,12 +102,31 @@ def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = Tr
     return " UNION ALL ".join(parts)
 
 
-def gate_sql(tables: Mapping[str, str]) -> str:
+def gate_sql(tables: Mapping[str, str], folded: Mapping[str, str] | None = None) -> str:
     """The gate, plus information_schema's last-modified second of each watched table (in memory for InnoDB:
-    NULL after a restart), in one round trip that costs no more than the gate alone."""
+    NULL after a restart), the database clock, and ``MAX(id) MAX(updated_at)`` of the ``folded`` tables (index
+    dives), in one round trip."""
     names = ", ".join(f"'{real}'" for real in tables.values())
-    return (f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
-            f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names})")
+    sql = (f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
+           f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names}) UNION ALL SELECT 'now', '', NOW()")
+    for logical, real in (folded or {}).items():
+        sql += (f" UNION ALL SELECT 'fingerprint', '{logical}', "
+                f"CONCAT(IFNULL(MAX(id), ''), '|', IFNULL(MAX(updated_at), '')) FROM {real}")
+    return sql
+
+
+def foldable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
+    """The watched tables whose fingerprint without a row count is two index lookups (id and updated_at)."""
+    return {logical: real for logical, real in tables.items()
+            if real in schema.updated_at_indexed and schema.has(real, "id") and schema.has(real, "updated_at")}
+
+
+@dataclass(slots=True)
+class _GateRead:
+    counters: tuple[int, ...]
+    update_times: dict[str, dt.datetime | None]
+    fingerprints: dict[str, tuple[int | None, dt.datetime | None]]  # of the folded tables, no row count
+    db_now: dt.datetime | None
 
 
 class ChangeDetector:
@@ -113,7 +136,7 @@ class ChangeDetector:
         self.tables = dict(tables)
         self.schema = schema
         self.sql = fingerprint_sql(self.tables, schema)
-        self.gate_sql = gate_sql(self.tables)
+        self.gate_sql = gate_sql(self.tables, foldable(self.tables, schema))
         self.checked_at: dict[str, dt.datetime] = {}  # database time of each table's last fingerprint
         self.full_check_interval = full_check_interval
         self.gate: tuple[int, ...] | None = None
@@ -132,47 +155,59 @@ class ChangeDetector:
 
     async def poll(self, query: Query, now: float) -> Poll:
         """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due."""
-        result = Poll()
-        update_times: dict[str, dt.datetime | None] = {}
-        gate = self._gate(await query(self.gate_sql), result.status, update_times)
+        result = Poll(queries=1)
+        read = self._gate(await query(self.gate_sql), result.status)
+        gate, result.db_now = read.counters, read.db_now
         moved = gate != self.gate
         due = now - self.last_full_check >= self.full_check_interval
         if not (moved or due or self.recheck):
-            if self.settle_at is not None:
-                result.db_now = _datetime((await query("SELECT NOW()"))[0][0])
             return result
         first = not self.fingerprints
         previous = self.gate
+        uncounted: set[str] = set()
         self.recheck = moved and previous is not None
         self.gate = gate
         if due or first or previous is None:
             tables, counts, sql = self.tables, True, self.sql
             self.last_full_check = now
         else:
-            tables = self._modified(update_times)
+            tables = self._modified(read.update_times)
             # Only a hard delete changes a table without moving MAX(id) or MAX(updated_at) (an insert takes a new
             # id and NMS Prime's updated_at), so COUNT(*) waits for a delete. The recheck counts again: the delete
             # may have been counted a moment before it was visible.
             deleted = gate[_DELETES] != previous[_DELETES]
             counts = deleted or self.recount
             self.recount = deleted
+            if not counts:  # the folded tables' fingerprints came with the gate
+                in_hand = [(name, None, *read.fingerprints[name], read.db_now)
+                           for name in tables if name in read.fingerprints]
+                if in_hand:
+                    result.fingerprinted = True
+                    uncounted |= self._read_fingerprints(in_hand, result, first)
+                tables = {name: real for name, real in tables.items() if name not in read.fingerprints}
             sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
         if sql:
             result.fingerprinted = True
-            self._read_fingerprints(await query(sql), result, first)
-            if not counts and result.changed:
-                # An insert moved MAX(id) but not the stored count: count the changed tables now, or a later delete
-                # would bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
-                changed = {name: self.tables[name] for name in sorted(result.changed)}
-                self._read_fingerprints(await query(fingerprint_sql(changed, self.schema)), Poll(), first=True)
+            result.queries += 1
+            uncounted |= self._read_fingerprints(await query(sql), result, first)
+        if uncounted:
+            # An insert moved MAX(id) but not the stored count: count those tables now, or a later delete would
+            # bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
+            result.queries += 1
+            inserted = {name: self.tables[name] for name in sorted(uncounted)}
+            self._read_fingerprints(await query(fingerprint_sql(inserted, self.schema)), Poll(), first=True)
         self._update_settle(result.db_now)
         return result
 
-    def _read_fingerprints(self, rows: Sequence[Sequence[Any]], result: Poll, first: bool) -> None:
+    def _read_fingerprints(self, rows: Sequence[Sequence[Any]], result: Poll, first: bool) -> set[str]:
+        """Compare and keep the fingerprints; returns the tables whose MAX(id) moved while not counted."""
+        uncounted = set()
         for name, count, max_id, max_updated, db_now in rows:
             name = str(name)
             old = self.fingerprints.get(name)
             counted = int(count) if count is not None else (old.rows if old else -1)
+            if count is None and old is not None and old.max_id != (None if max_id is None else int(max_id)):
+                uncounted.add(name)
             fp = Fingerprint(counted, None if max_id is None else int(max_id), _datetime(max_updated))
             result.db_now = _datetime(db_now)
             if result.db_now is not None:
@@ -180,6 +215,7 @@ class ChangeDetector:
             if old != fp and not first:
                 result.changed.add(name)
             self.fingerprints[name] = fp
+        return uncounted
 
     def _modified(self, update_times: Mapping[str, dt.datetime | None]) -> dict[str, str]:
         """The tables information_schema may have seen written since their last fingerprint.
@@ -196,14 +232,22 @@ class ChangeDetector:
         return modified
 
     @staticmethod
-    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str],
-              update_times: dict[str, dt.datetime | None]) -> tuple[int, ...]:
-        """The other sessions' counters; fills ``status`` (Galera readiness, lower case) and ``update_times``."""
+    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> _GateRead:
+        """The other sessions' counters and the rest of the gate's statement; fills ``status`` (Galera readiness,
+        lower case)."""
         own: dict[str, int] = {}
         total: dict[str, int] = {}
+        read = _GateRead((), {}, {}, None)
         for scope, name, value in rows:
             if scope == "table":
-                update_times[str(name)] = _datetime(value)
+                read.update_times[str(name)] = _datetime(value)
+                continue
+            if scope == "now":
+                read.db_now = _datetime(value)
+                continue
+            if scope == "fingerprint":
+                max_id, _, updated = str(value).partition("|")
+                read.fingerprints[str(name)] = (int(max_id) if max_id else None, _datetime(updated or None))
                 continue
             key, text = str(name).upper(), str(value)
             if scope == "session":
@@ -211,7 +255,8 @@ class ChangeDetector:
             else:
                 status[key.lower()] = text
                 total[key] = int(text) if text.lstrip("-").isdigit() else 0
-        return tuple(total.get(name, 0) - own.get(name, 0) for name in GATE_VARIABLES)
+        read.counters = tuple(total.get(name, 0) - own.get(name, 0) for name in GATE_VARIABLES)
+        return read
 
     def _update_settle(self, db_now: dt.datetime | None) -> None:
         """A table changed within the database's current second may change again unseen in that second."""

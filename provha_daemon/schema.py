@@ -25,6 +25,8 @@ class Schema:
     columns: Mapping[str, frozenset[str]]
     gateway_table: str
     pool_gateway_column: str
+    # Tables with an index that starts with updated_at: their MAX(updated_at) is one index dive, not a scan.
+    updated_at_indexed: frozenset[str] = frozenset()
 
     @property
     def generation(self) -> str:

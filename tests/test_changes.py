@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -96,8 +97,6 @@ def test_dependencies() -> None:
 async def test_only_written_tables_are_fingerprinted(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """A write to an unwatched table reads no fingerprint; a status write re-reads only modem's, without COUNT."""
     db, session, detector = watched
-    import asyncio
-
     await asyncio.sleep(2.1)  # let UPDATE_TIME's one-second resolution separate the seed load from what follows
     db.execute("UPDATE global_config SET headline1 = 'first'")
     await detector.poll(session.query, next(_clock))  # re-reads the tables the seed wrote in the baseline's second
@@ -155,3 +154,69 @@ async def test_idle_poll_is_one_statement(watched: tuple[PlantDB, Session, Chang
     await detector.poll(recording, next(_clock))
     assert len(statements) == 1
     assert "GLOBAL_STATUS" in statements[0] and "UPDATE_TIME" in statements[0]
+
+
+@pytest.fixture
+async def indexed(tmp_path: Path, plant_db: PlantFactory) -> AsyncIterator[tuple[PlantDB, Session, ChangeDetector]]:
+    """As ``watched``, with the README's optional index on modem.updated_at added before the session opens."""
+    db = plant_db("netgw")
+    db.execute("ALTER TABLE modem ADD INDEX modem_updated_at (updated_at)")
+    session = await Database(load_config(write_config(tmp_path, db).config).database).open_session()
+    assert session.schema.updated_at_indexed == {"modem"}
+    detector = ChangeDetector(table_names(session.schema), session.schema, full_check_interval=10_000)
+    await detector.poll(session.query, next(_clock))
+    await asyncio.sleep(2.1)  # UPDATE_TIME's one-second resolution: the seed's writes fall before what follows
+    db.execute("UPDATE global_config SET headline1 = 'first'")  # moves the gate: the seeded tables are re-read
+    await detector.poll(session.query, next(_clock))
+    await detector.poll(session.query, next(_clock))  # the recheck
+    yield db, session, detector
+    session.close()
+
+
+def _recording(session: Session, statements: list[str]) -> Any:
+    async def query(sql: str) -> Sequence[Sequence[Any]]:
+        statements.append(sql)
+        return await session.query(sql)
+    return query
+
+
+async def test_with_the_index_a_status_write_poll_is_one_statement(
+        indexed: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """modem's MAX(id) and MAX(updated_at) ride in the gate: the master's status writes cost no second query."""
+    db, session, detector = indexed
+    for value in range(3):
+        db.execute(f"UPDATE modem SET us_pwr = {value}, phy_updated_at = NOW() WHERE id = 100001")
+        statements: list[str] = []
+        poll = await detector.poll(_recording(session, statements), next(_clock))
+        assert poll.fingerprinted and not poll.changed
+        assert len(statements) == 1 and poll.queries == 1 and "FROM modem" in statements[0]
+
+
+@pytest.mark.parametrize(
+    ("sql", "queries"),
+    [
+        ("UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001", 1),
+        ("UPDATE modem SET deleted_at = NOW(), updated_at = NOW() WHERE id = 100001", 1),
+        ("DELETE FROM modem WHERE id = 100012", 2),  # not the newest row: only COUNT(*) can show it
+    ],
+)
+async def test_with_the_index_changes_are_still_seen(indexed: tuple[PlantDB, Session, ChangeDetector],
+                                                      sql: str, queries: int) -> None:
+    """Updates and soft deletes are seen from the gate's own fingerprint; a hard delete still reads the count."""
+    db, session, detector = indexed
+    db.execute(sql)
+    statements: list[str] = []
+    poll = await detector.poll(_recording(session, statements), next(_clock))
+    assert poll.changed == {"modem"} and len(statements) == queries == poll.queries
+
+
+async def test_with_the_index_an_insert_refreshes_the_count(indexed: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """An insert seen in the gate's fingerprint counts the table, so a delete back to the old count is seen."""
+    db, session, detector = indexed
+    db.execute("CREATE TEMPORARY TABLE copy AS SELECT * FROM modem WHERE id = 100001;"
+               "UPDATE copy SET id = 100099, hostname = 'cm-new', mac = '00:11:22:33:44:56', updated_at = NOW();"
+               "INSERT INTO modem SELECT * FROM copy")
+    assert (await detector.poll(session.query, next(_clock))).changed == {"modem"}
+    await detector.poll(session.query, next(_clock))  # the recheck
+    db.execute("DELETE FROM modem WHERE id = 100002")
+    assert (await detector.poll(session.query, next(_clock))).changed == {"modem"}

@@ -85,6 +85,8 @@ def test_secrets_never_in_repr(tmp_path: Path, env_dir: Path) -> None:
         ('[dhcp]\ndir = "relative"\n', "dhcp.dir"),
         ('[dhcp]\nrestart_command = "systemctl restart dhcpd"\n', "dhcp.restart_command"),
         ('[dhcp]\nomapi_secret = "not base64!"\n', "dhcp.omapi_secret"),
+        ("[dhcp]\nvalidate_jobs = -1\n", "dhcp.validate_jobs"),
+        ("[dhcp]\nvalidate_jobs = 1.5\n", "dhcp.validate_jobs"),
         ('[provha]\nown_ip = "10.0.0.300"\n', "provha.own_ip"),
         ('role = "primary"\n', "role"),
         ("[dhcp]\nbogus = 1\n", "dhcp.bogus"),
