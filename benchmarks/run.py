@@ -163,7 +163,9 @@ def notes(args: argparse.Namespace) -> list[str]:
         "between two rebuilds.",
         "Stages on their own: `Database.read()`, `render_dhcp()` (with `resolve_pair`/`dhcp_settings`), "
         "`Target.plan()` against live files where only modems-host.conf differs, `Target.stage()`, "
-        "`Rebuilder.validate()` on the staged set, `Target.swap()` of that plan.",
+        "`Rebuilder.validate()` on the staged set, `Target.swap()` of that plan. `Rebuilder.validate()` runs "
+        "`dhcpd -t` as parallel parts, one per core, from 10k hosts on (`validate_jobs = 0`, the default; README, "
+        "\"Applying\"); the limit `dhcpd -t` alone is one process on the whole set.",
         "The limit dump runs the statements recorded from the daemon's own snapshot read (between `START "
         "TRANSACTION WITH CONSISTENT SNAPSHOT` and `ROLLBACK`) with `mariadb --batch --skip-column-names` over TCP "
         "into a file; `dhcpd -t -4 -cf` runs on the live generated tree.",
