@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -224,9 +225,17 @@ def _command(args: argparse.Namespace, out: Path) -> str:
     return ("make bench` = `" if is_default else "") + shlex.join(parts)
 
 
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM or SIGHUP end the run like Ctrl-C: the finally blocks stop MariaDB and the service, unmount the
+    loop filesystem and delete the network namespace instead of leaving them behind."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every size, write the report; returns 0."""
     args = _parser().parse_args(argv)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
     if args.runs < 1 or any(m < 100 for m in args.modems):
         raise SystemExit("--runs must be ≥ 1 and every --modems ≥ 100")
     _quiet_logs()

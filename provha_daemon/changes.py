@@ -121,6 +121,16 @@ def foldable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
             if real in schema.updated_at_indexed and schema.has(real, "id") and schema.has(real, "updated_at")}
 
 
+# The tables large enough (one row per modem) that MAX(updated_at) without an index is a scan worth naming.
+LARGE_TABLES = ("modem", "contract")
+
+
+def unindexed(tables: Mapping[str, str], schema: Schema) -> list[str]:
+    """The large watched tables whose fingerprint scans the table: no index starts with their updated_at."""
+    return [real for logical, real in tables.items()
+            if logical in LARGE_TABLES and schema.has(real, "updated_at") and real not in schema.updated_at_indexed]
+
+
 @dataclass(slots=True)
 class _GateRead:
     counters: tuple[int, ...]

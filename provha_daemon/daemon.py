@@ -19,7 +19,7 @@ import structlog
 from tenacity import RetryCallState
 from tenacity.wait import wait_exponential_jitter
 
-from provha_daemon.changes import ChangeDetector, Poll, dependencies, file_signature, table_names
+from provha_daemon.changes import ChangeDetector, Poll, dependencies, file_signature, table_names, unindexed
 from provha_daemon.config import Config, load_config
 from provha_daemon.db import Session
 from provha_daemon.errors import (
@@ -109,7 +109,10 @@ class Service:
 
     def _apply_config(self, config: Config) -> None:
         self.config = config
+        previous = getattr(self, "rebuilder", None)  # None at start; set on a SIGHUP
         self.rebuilder = Rebuilder(config, self.addresses)
+        if previous is not None:
+            self.rebuilder.adopt(previous)
         self.rebuilder.db.log_failures = False
         self.wait = wait_exponential_jitter(multiplier=config.service.retry_initial, max=config.service.retry_max,
                                             jitter=config.service.retry_initial)
@@ -259,8 +262,14 @@ class Service:
                 # A fresh detector only takes a baseline: whatever changed while we were away (or just before the
                 # connection dropped) would go unseen. A full rebuild compares everything instead.
                 self.next_full = float("-inf")
-            self.detector = ChangeDetector(table_names(self.session.schema), self.session.schema,
-                                           self.config.service.full_check_interval)
+            tables = table_names(self.session.schema)
+            self.detector = ChangeDetector(tables, self.session.schema, self.config.service.full_check_interval)
+            scanned = unindexed(tables, self.session.schema)
+            if scanned and not reconnect:  # once per start: advice, not an error
+                log.info("poll.updated_at_unindexed", tables=scanned,
+                         advice="while the master writes these tables (modem status), each poll scans them; "
+                                "README, deployment step 8: ALTER TABLE <table> ADD INDEX <table>_updated_at "
+                                "(updated_at) on the master")
             await self._resolve_role_from_db()
         if self.detector is None:  # pragma: no cover -- set together with the session above
             raise DatabaseError("no change detector for the open session")

@@ -134,6 +134,16 @@ class Rebuilder:
         self.files = FileSet(config.tftp.dir, TFTP_MANAGED, Ownership.for_group(None), config.tftp.file_mode)
         self.cvc_cache: dict[tuple[str, int, int], list[str]] = {}
 
+    def adopt(self, previous: Rebuilder) -> None:
+        """Keep what a previous Rebuilder of this process knows of the TFTP tree (SIGHUP): with the same tree,
+        owner and mode its manifest stays true, so the next full check stats files instead of reading them all
+        back. Device keys include the shared secret and hash settings, so a changed one still re-encodes."""
+        old, new = previous.files, self.files
+        if (old.directory, old.managed, old.ownership, old.mode) == (new.directory, new.managed, new.ownership,
+                                                                     new.mode):
+            self.files = old
+            self.cvc_cache = previous.cvc_cache
+
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2

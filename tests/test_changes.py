@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from provha_daemon.changes import ChangeDetector, dependencies, table_names
+from provha_daemon.changes import ChangeDetector, dependencies, table_names, unindexed
 from provha_daemon.config import load_config
 from provha_daemon.db import Database, Session
 from tests.dbserver import PlantDB, PlantFactory
@@ -220,3 +220,13 @@ async def test_with_the_index_an_insert_refreshes_the_count(indexed: tuple[Plant
     await detector.poll(session.query, next(_clock))  # the recheck
     db.execute("DELETE FROM modem WHERE id = 100002")
     assert (await detector.poll(session.query, next(_clock))).changed == {"modem"}
+
+
+async def test_large_tables_without_the_index_are_named(indexed: tuple[PlantDB, Session, ChangeDetector],
+                                                        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """The service names the large tables whose fingerprint is a scan: modem and contract on the stock schema,
+    contract alone once modem has the index."""
+    _, stock, _ = watched
+    _, with_index, _ = indexed
+    assert unindexed(table_names(stock.schema), stock.schema) == ["modem", "contract"]
+    assert unindexed(table_names(with_index.schema), with_index.schema) == ["contract"]

@@ -252,6 +252,17 @@ def test_health_unknown_without_daemon(plant: tuple[PlantDB, Setup]) -> None:
     assert _health(setup)[0] == 3
 
 
+def test_sighup_keeps_what_it_knows_of_the_tftp_tree(running: tuple[PlantDB, Setup, Daemon]) -> None:
+    """The full rebuild after a SIGHUP trusts this process's own TFTP writes (stat check): nothing re-encoded."""
+    _, _, daemon = running
+    first = daemon.events("rebuild.done")[0]
+    assert first["tftp_encoded"] > 0 and first["tftp_devices"] == first["tftp_encoded"]
+    daemon.signal(signal.SIGHUP)
+    daemon.wait_event("config.reloaded")
+    done = daemon.wait_event("rebuild.done", count=2)[1]
+    assert done["tftp_devices"] == first["tftp_devices"] and done["tftp_encoded"] == 0
+
+
 def test_sighup_with_broken_config_keeps_the_old_one(running: tuple[PlantDB, Setup, Daemon]) -> None:
     """A broken config on SIGHUP is rejected; the daemon keeps working with the old one."""
     db, setup, daemon = running
