@@ -128,13 +128,18 @@ async def test_hard_delete_after_updates_is_seen(watched: tuple[PlantDB, Session
     assert poll.changed == {"modem"}
 
 
+def _insert_copy(db: PlantDB, table: str, source: int, new_id: int, hostname: str, mac: str) -> None:
+    """Insert a copy of one row under a new id, name and MAC (every other column as the seed has it)."""
+    db.execute(f"CREATE TEMPORARY TABLE copy AS SELECT * FROM {table} WHERE id = {source};"
+               f"UPDATE copy SET id = {new_id}, hostname = '{hostname}', mac = '{mac}', updated_at = NOW();"
+               f"INSERT INTO {table} SELECT * FROM copy")
+
+
 async def test_hard_delete_after_an_uncounted_insert_is_seen(
         watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """An insert seen by MAX(id) alone refreshes the row count, so a later delete back to the old count is seen."""
     db, session, detector = watched
-    db.execute("CREATE TEMPORARY TABLE copy AS SELECT * FROM endpoint WHERE id = 200003;"
-               "UPDATE copy SET id = 200099, hostname = 'ep-new', mac = '00:11:22:33:44:55', updated_at = NOW();"
-               "INSERT INTO endpoint SELECT * FROM copy")
+    _insert_copy(db, "endpoint", 200003, 200099, "ep-new", "00:11:22:33:44:55")
     assert (await detector.poll(session.query, next(_clock))).changed == {"endpoint"}
     await detector.poll(session.query, next(_clock))  # the recheck
     db.execute("DELETE FROM endpoint WHERE id = 200001")  # the count returns to what it was before the insert
@@ -213,9 +218,7 @@ async def test_with_the_index_changes_are_still_seen(indexed: tuple[PlantDB, Ses
 async def test_with_the_index_an_insert_refreshes_the_count(indexed: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """An insert seen in the gate's fingerprint counts the table, so a delete back to the old count is seen."""
     db, session, detector = indexed
-    db.execute("CREATE TEMPORARY TABLE copy AS SELECT * FROM modem WHERE id = 100001;"
-               "UPDATE copy SET id = 100099, hostname = 'cm-new', mac = '00:11:22:33:44:56', updated_at = NOW();"
-               "INSERT INTO modem SELECT * FROM copy")
+    _insert_copy(db, "modem", 100001, 100099, "cm-new", "00:11:22:33:44:56")
     assert (await detector.poll(session.query, next(_clock))).changed == {"modem"}
     await detector.poll(session.query, next(_clock))  # the recheck
     db.execute("DELETE FROM modem WHERE id = 100002")
