@@ -166,7 +166,7 @@ async def measure_dhcp(plant: BenchPlant, config: Config, runs: int, workdir: Pa
             with stopwatch(figures.stage):
                 staging = target.stage(artifacts)
             with stopwatch(figures.validate):
-                await rebuilder.validate(staging)
+                await rebuilder.validate(staging, artifacts)
             with stopwatch(figures.swap):
                 target.swap(plan)
             if [a.path for a in plan.write] != [HOSTS_FILE]:

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from provha_daemon.apply import rewrite_includes
+from provha_daemon.artifact import Artifact
 
 HOSTS_FILE = "modems-host.conf"
 PARTS_DIR = ".parts"  # inside the staging directory: never swapped, removed with it
@@ -118,26 +122,23 @@ def _part_conf(conf: bytes, hosts_path: Path, piece: Path, *, everything: bool) 
     return _INCLUDE.sub(replace, conf)
 
 
-def staged_parts(staging: Path, configured_jobs: int, cpus: int) -> list[Part]:
-    """Plan the parts for a staged set and write their files; one part (the staged dhcpd.conf) when not split."""
+def staged_parts(staging: Path, artifacts: Sequence[Artifact], live: Path, configured_jobs: int, cpus: int
+                 ) -> list[Part]:
+    """Plan the parts for ``artifacts`` as staged in ``staging`` (include paths pointing there instead of ``live``)
+    and write the parts' files; one part, the staged dhcpd.conf, when not split."""
     whole = [Part(staging / "dhcpd.conf")]
-    try:
-        conf = (staging / "dhcpd.conf").read_bytes()
-        hosts = (staging / HOSTS_FILE).read_bytes()
-    except FileNotFoundError:
+    data = {artifact.path: artifact.data for artifact in artifacts}
+    conf, hosts = data.pop("dhcpd.conf", None), data.pop(HOSTS_FILE, None)
+    if conf is None or hosts is None:
         return whole
     jobs = jobs_for(configured_jobs, host_lines(hosts), cpus)
     if jobs < 2:
         return whole
-    other = 0
-    for match in _INCLUDE.finditer(conf):
-        path = Path(match.group("path").decode())
-        if path.parent == staging and path.name != HOSTS_FILE and path.is_file():
-            other += host_lines(path.read_bytes())
-    parts, files = part_files(conf, hosts, other, jobs, staging)
-    for path, data in files.items():
+    other = sum(host_lines(rest) for rest in data.values())  # mta.conf, endpoints-host.conf: part 0 parses them
+    parts, files = part_files(rewrite_includes(conf, live, staging), hosts, other, jobs, staging)
+    for path, content in files.items():
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        path.write_bytes(data)
+        path.write_bytes(content)
     return parts
 
 

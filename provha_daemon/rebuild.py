@@ -10,7 +10,7 @@ import re
 import socket
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import structlog
 from provha_daemon import validation as v
 from provha_daemon.apply import FileSet, Ownership, Plan, Target, lock_directory
 from provha_daemon.artifact import Artifact
-from provha_daemon.check import available_cpus, relabel, staged_parts
+from provha_daemon.check import HOSTS_FILE, available_cpus, host_lines, relabel, staged_parts
 from provha_daemon.config import Config
 from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
@@ -34,7 +34,6 @@ from provha_daemon.services import CommandResult, run
 
 log = structlog.get_logger("provha_daemon.rebuild")
 
-HOSTS_FILE = "modems-host.conf"
 TFTP_MANAGED = ("cm/*.conf", "cm/*.cfg", "mta/*.conf", "mta/*.cfg")
 
 _OMAPI_KEY = re.compile(
@@ -149,11 +148,11 @@ class Rebuilder:
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
         return await self.db.read_with_retry(attempts, limit, tftp=self.config.tftp.enabled)
 
-    async def validate(self, staging: Path) -> list[CommandResult]:
-        """``dhcpd -t`` on the staged set, in parallel parts on a large plant (``check``); raises ``ValidationError``
-        with dhcpd's message of the first part that failed, its files and lines those of the staged set."""
+    async def validate(self, staging: Path, artifacts: Sequence[Artifact]) -> list[CommandResult]:
+        """``dhcpd -t`` on ``artifacts`` staged in ``staging``, in parallel parts on a large plant (``check``); raises
+        ``ValidationError`` with dhcpd's message of the first part that failed, in the staged set's files and lines."""
         d = self.config.dhcp
-        parts = staged_parts(staging, d.validate_jobs, available_cpus())
+        parts = staged_parts(staging, artifacts, d.dir, d.validate_jobs, available_cpus())
         results = await asyncio.gather(
             *(run([d.dhcpd, "-t", "-4", "-cf", str(part.config)], d.validate_timeout) for part in parts))
         for k, (part, result) in enumerate(zip(parts, results, strict=True)):
@@ -207,7 +206,7 @@ class Rebuilder:
         if dry_run:
             with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
                 timer = time.perf_counter()
-                await self.validate(self.target.stage(rendered.artifacts, Path(tmp) / "staging"))
+                await self.validate(self.target.stage(rendered.artifacts, Path(tmp) / "staging"), rendered.artifacts)
                 result.durations["validate"] = time.perf_counter() - timer
             result.diff = self.target.diff(rendered.artifacts)
             return result
@@ -225,7 +224,7 @@ class Rebuilder:
                     result.deferred = True
                 elif plan.changed:
                     timer = time.perf_counter()
-                    await self.validate(self.target.stage(rendered.artifacts))
+                    await self.validate(self.target.stage(rendered.artifacts), rendered.artifacts)
                     result.durations["validate"] = time.perf_counter() - timer
                     if tftp is not None:
                         await tftp
@@ -349,7 +348,7 @@ class Rebuilder:
             live = (self.config.dhcp.dir / HOSTS_FILE).read_bytes()
         except OSError:
             return
-        live_hosts, new_hosts = _host_count(live), _host_count(new)
+        live_hosts, new_hosts = host_lines(live), host_lines(new)
         if live_hosts and new_hosts < live_hosts * (1 - self.config.service.max_drop):
             raise RefusedError(
                 f"the new {HOSTS_FILE} has {new_hosts} modem hosts, the live one {live_hosts}: more than "
@@ -379,10 +378,6 @@ class Rebuilder:
             f"restart after rollback {'succeeded' if again.ok else 'failed too: ' + again.describe()}",
             restart.output,
         )
-
-
-def _host_count(data: bytes) -> int:
-    return data.count(b"\nhost ") + (1 if data.startswith(b"host ") else 0)
 
 
 def _dhcpd_message(result: CommandResult) -> str:

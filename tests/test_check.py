@@ -4,16 +4,20 @@ accept and reject what the whole set does, and report dhcpd's errors in the stag
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from provha_daemon import check
+from provha_daemon.artifact import Artifact
 from provha_daemon.config import load_config
 from provha_daemon.errors import ValidationError
 from provha_daemon.rebuild import Rebuilder, dhcp_settings
 from provha_daemon.render.dhcp import render_dhcp
 from provha_daemon.roles import resolve_pair
+from provha_daemon.services import CommandResult
 from tests.dbserver import PlantFactory
 from tests.helpers import write_config
 
@@ -83,27 +87,38 @@ def test_messages_name_the_staged_files_and_lines(tmp_path: Path) -> None:
         f"{tmp_path}/dhcpd.conf line 48: {tmp_path}/modems-host.conf: bad parse.")
 
 
-async def _staged(tmp_path: Path, plant_db: PlantFactory, jobs: int) -> tuple[Rebuilder, Path]:
+async def _rendered(tmp_path: Path, plant_db: PlantFactory, jobs: int) -> tuple[Rebuilder, list[Artifact]]:
     setup = write_config(tmp_path, plant_db("netgw"), extra_dhcp=f"validate_jobs = {jobs}\n")
     config = load_config(setup.config)
     rebuilder = Rebuilder(config)
     plant = (await rebuilder.read()).plant
     rendered = render_dhcp(plant, dhcp_settings(config, plant, resolve_pair(config, plant.provha,
                                                                             rebuilder.addresses)))
-    return rebuilder, rebuilder.target.stage(rendered.artifacts)
+    return rebuilder, rendered.artifacts
 
 
-def _break_line(path: Path, number: int, text: bytes) -> None:
-    lines = path.read_bytes().splitlines(keepends=True)
-    lines[number - 1] = text
-    path.write_bytes(b"".join(lines))
+async def _validate(rebuilder: Rebuilder, artifacts: list[Artifact]) -> tuple[Path, list[CommandResult]]:
+    staging = rebuilder.target.stage(artifacts)
+    return staging, await rebuilder.validate(staging, artifacts)
+
+
+def _edited(artifacts: list[Artifact], path: str, edit: Callable[[bytes], bytes]) -> list[Artifact]:
+    return [replace(a, data=edit(a.data)) if a.path == path else a for a in artifacts]
+
+
+def _line_replaced(number: int, text: bytes) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        lines = data.splitlines(keepends=True)
+        lines[number - 1] = text
+        return b"".join(lines)
+    return edit
 
 
 @needs_dhcpd
 async def test_parts_run_dhcpd_on_every_host_and_accept_a_good_set(tmp_path: Path, plant_db: PlantFactory) -> None:
     """With three parts, three dhcpd -t runs accept the seeded set, and their slices are modems-host.conf."""
-    rebuilder, staging = await _staged(tmp_path, plant_db, 3)
-    results = await rebuilder.validate(staging)
+    rebuilder, artifacts = await _rendered(tmp_path, plant_db, 3)
+    staging, results = await _validate(rebuilder, artifacts)
     assert len(results) == 3 and all(r.ok for r in results)
     slices = [(staging / check.PARTS_DIR / f"modems-host.conf.{k}").read_bytes() for k in range(3)]
     assert b"".join(slices) == (staging / "modems-host.conf").read_bytes()
@@ -119,13 +134,12 @@ async def test_parts_run_dhcpd_on_every_host_and_accept_a_good_set(tmp_path: Pat
 async def test_a_bad_host_line_is_rejected_with_its_file_and_line(tmp_path: Path, plant_db: PlantFactory,
                                                                   jobs: int, line: int, text: bytes) -> None:
     """One process or three parts: the same bad line is rejected, named as modems-host.conf and its own line."""
-    rebuilder, staging = await _staged(tmp_path, plant_db, jobs)
-    hosts = staging / "modems-host.conf"
-    number = line if line > 0 else check.host_lines(hosts.read_bytes())
-    _break_line(hosts, number, text)
+    rebuilder, artifacts = await _rendered(tmp_path, plant_db, jobs)
+    hosts = next(a.data for a in artifacts if a.path == "modems-host.conf")
+    number = line if line > 0 else check.host_lines(hosts)
     with pytest.raises(ValidationError) as caught:
-        await rebuilder.validate(staging)
-    assert f"{hosts} line {number}:" in caught.value.output
+        await _validate(rebuilder, _edited(artifacts, "modems-host.conf", _line_replaced(number, text)))
+    assert f"{rebuilder.target.staging / 'modems-host.conf'} line {number}:" in caught.value.output
     assert check.PARTS_DIR not in caught.value.output
 
 
@@ -133,9 +147,8 @@ async def test_a_bad_host_line_is_rejected_with_its_file_and_line(tmp_path: Path
 @pytest.mark.parametrize("jobs", [1, 3])
 async def test_an_error_outside_the_hosts_is_rejected(tmp_path: Path, plant_db: PlantFactory, jobs: int) -> None:
     """A broken pool file (only part 0 parses it) fails the check as it fails the whole set."""
-    rebuilder, staging = await _staged(tmp_path, plant_db, jobs)
-    pool = next((staging / "cmts_gws").glob("*.conf"))
-    pool.write_bytes(pool.read_bytes() + b"\nthis is not dhcpd syntax;\n")
+    rebuilder, artifacts = await _rendered(tmp_path, plant_db, jobs)
+    pool = next(a.path for a in artifacts if a.path.startswith("cmts_gws/"))
     with pytest.raises(ValidationError) as caught:
-        await rebuilder.validate(staging)
-    assert f"{pool} line" in caught.value.output
+        await _validate(rebuilder, _edited(artifacts, pool, lambda data: data + b"\nthis is not dhcpd syntax;\n"))
+    assert f"{rebuilder.target.staging / pool} line" in caught.value.output
