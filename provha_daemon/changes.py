@@ -53,7 +53,11 @@ GATE_SQL = (
 )
 
 
-_SLACK = dt.timedelta(seconds=1)
+# UPDATE_TIME is the second (truncated) in which InnoDB stamped the commit, a moment before the commit became
+# visible: a write stamped U happened before U + 1 s, and was visible by U + 1 s + this margin (generous: the
+# stamp and the visibility are microseconds apart unless the committing thread is descheduled).
+_COMMIT_MARGIN = dt.timedelta(milliseconds=250)
+_STAMP_RESOLUTION = dt.timedelta(seconds=1)
 _DELETES = GATE_VARIABLES.index("HANDLER_DELETE")  # the gate's delete counter
 
 
@@ -88,7 +92,7 @@ def table_names(schema: Schema) -> dict[str, str]:
 
 
 def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = True) -> str:
-    """One UNION ALL query returning (name, rows, max id, max updated_at, NOW()) per table.
+    """One UNION ALL query returning (name, rows, max id, max updated_at, NOW(6)) per table.
 
     Without ``counts`` the row count is NULL: ``MAX(id)`` and ``MAX(updated_at)`` are index lookups (the latter
     with the optional index), ``COUNT(*)`` always scans, and only inserts and deletes can change it.
@@ -98,7 +102,7 @@ def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = Tr
         updated = "MAX(updated_at)" if schema.has(real, "updated_at") else "NULL"
         max_id = "MAX(id)" if schema.has(real, "id") else "NULL"
         count = "COUNT(*)" if counts else "NULL"
-        parts.append(f"SELECT '{logical}', {count}, {max_id}, {updated}, NOW() FROM {real}")
+        parts.append(f"SELECT '{logical}', {count}, {max_id}, {updated}, NOW(6) FROM {real}")
     return " UNION ALL ".join(parts)
 
 
@@ -108,7 +112,7 @@ def gate_sql(tables: Mapping[str, str], folded: Mapping[str, str] | None = None)
     dives), in one round trip."""
     names = ", ".join(f"'{real}'" for real in tables.values())
     sql = (f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
-           f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names}) UNION ALL SELECT 'now', '', NOW()")
+           f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names}) UNION ALL SELECT 'now', '', NOW(6)")
     for logical, real in (folded or {}).items():
         sql += (f" UNION ALL SELECT 'fingerprint', '{logical}', "
                 f"CONCAT(IFNULL(MAX(id), ''), '|', IFNULL(MAX(updated_at), '')) FROM {real}")
@@ -230,14 +234,16 @@ class ChangeDetector:
     def _modified(self, update_times: Mapping[str, dt.datetime | None]) -> dict[str, str]:
         """The tables information_schema may have seen written since their last fingerprint.
 
-        UPDATE_TIME has one-second resolution and is kept in memory (NULL after a restart): a table is skipped
-        only when its UPDATE_TIME is more than a second older than its last fingerprint, so it cannot hide a
-        write; NULL or unknown means "fingerprint it". The full check every ``full_check_interval`` ignores it.
+        UPDATE_TIME has one-second resolution and is kept in memory (NULL after a restart). A table is skipped
+        only when its last write, at the latest end of its UPDATE_TIME second plus ``_COMMIT_MARGIN``, came before
+        its last fingerprint (``NOW(6)`` of that statement, which starts before the statement's read view): that
+        fingerprint saw the write. NULL or unknown means "fingerprint it". The full check every
+        ``full_check_interval`` ignores UPDATE_TIME.
         """
         modified: dict[str, str] = {}
         for logical, real in self.tables.items():
             written, checked = update_times.get(real), self.checked_at.get(logical)
-            if written is None or checked is None or written >= checked.replace(microsecond=0) - _SLACK:
+            if written is None or checked is None or written + _STAMP_RESOLUTION + _COMMIT_MARGIN > checked:
                 modified[logical] = real
         return modified
 

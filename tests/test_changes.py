@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -126,6 +127,31 @@ async def test_hard_delete_after_updates_is_seen(watched: tuple[PlantDB, Session
     db.execute("DELETE FROM modem WHERE id = 100012")  # not the newest row: only the count can show it
     poll = await detector.poll(session.query, next(_clock))
     assert poll.changed == {"modem"}
+
+
+async def test_a_written_table_is_re_read_until_its_write_is_surely_seen(
+        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """A written table is fingerprinted on every gate move until a fingerprint started 1.25 s after the start of
+    its UPDATE_TIME second (the write's latest moment plus the commit margin), and not for seconds longer."""
+    db, session, detector = watched
+    db.execute("UPDATE endpoint SET hostname = 'ep-renamed', updated_at = NOW() WHERE id = 200003")
+    assert (await detector.poll(session.query, next(_clock))).changed == {"endpoint"}
+    stamped = db.execute("SELECT UPDATE_TIME FROM information_schema.TABLES "
+                         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'endpoint'")[0][0]
+    skipped_after = None
+    for i in range(40):
+        db.execute(f"UPDATE global_config SET headline1 = 'moves the gate {i}'")
+        checked = detector.checked_at["endpoint"]
+        statements: list[str] = []
+        assert not (await detector.poll(_recording(session, statements), next(_clock))).changed
+        read = any("FROM endpoint" in sql for sql in statements)
+        if checked < stamped + dt.timedelta(seconds=1.25):
+            assert read, f"endpoint skipped with its last fingerprint at {checked}, written in second {stamped}"
+        elif not read:
+            skipped_after = checked - stamped
+            break
+        await asyncio.sleep(0.1)
+    assert skipped_after is not None and skipped_after < dt.timedelta(seconds=2)
 
 
 def _insert_copy(db: PlantDB, table: str, source: int, new_id: int, hostname: str, mac: str) -> None:
