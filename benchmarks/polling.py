@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from benchmarks.master import Master, background_writer
 from benchmarks.plantgen import BenchPlant
 from benchmarks.stats import Series
-from provha_daemon.changes import ChangeDetector, fingerprint_sql, table_names
+from provha_daemon.changes import ChangeDetector, Poll, fingerprint_sql, splittable, table_names
 from provha_daemon.config import Config
 from provha_daemon.db import Database, Session
 
@@ -82,7 +82,35 @@ class PollFigures:
 
 
 async def _handler_reads(session: Session) -> int:
-    return sum(int(value) for _, value in await session.query(HANDLER_SQL))
+    """Rows read so far by the polling session and its scan connection."""
+    total = 0
+    for conn in (session, session.scanner):
+        if conn is not None:
+            total += sum(int(value) for _, value in await conn.query(HANDLER_SQL))
+    return total
+
+
+async def _open(config: Config) -> tuple[Session, ChangeDetector]:
+    """A polling session and its detector, as the service opens them (with the scan connection when a large
+    table has no updated_at index)."""
+    session = await Database(config.database).open_session()
+    tables = table_names(session.schema)
+    if splittable(tables, session.schema):
+        await session.open_scanner()
+    return session, ChangeDetector(tables, session.schema, config.service.full_check_interval)
+
+
+async def _calibrate(session: Session) -> int:
+    """The rows the SHOW statements of ``_handler_reads`` read themselves."""
+    calibration = []
+    for _ in range(5):
+        first = await _handler_reads(session)
+        calibration.append(await _handler_reads(session) - first)
+    return min(calibration)
+
+
+def _poll(session: Session, detector: ChangeDetector) -> Awaitable[Poll]:
+    return detector.poll(session.query, time.monotonic(), session.scanner.query if session.scanner else None)
 
 
 class _Injector:
@@ -151,7 +179,7 @@ async def _phase(name: str, session: Session, detector: ChangeDetector, injector
             since_change = 0
         before = await _handler_reads(session)
         started = time.perf_counter()
-        poll = await detector.poll(session.query, time.monotonic())
+        poll = await _poll(session, detector)
         ms = (time.perf_counter() - started) * 1000
         rows = await _handler_reads(session) - before - show_rows
         detector.settled(poll.db_now)  # as the service does before it rebuilds: the hot second is over
@@ -174,7 +202,7 @@ async def _phase(name: str, session: Session, detector: ChangeDetector, injector
                 phase.false_alarms.append(table)
         await asyncio.sleep(spacing)
     if expected is not None:  # one more poll for the last change
-        poll = await detector.poll(session.query, time.monotonic())
+        poll = await _poll(session, detector)
         if expected in poll.changed:
             phase.seen += 1
         else:
@@ -186,11 +214,11 @@ async def _baseline(session: Session, detector: ChangeDetector, timeout: float =
     """The first poll, then wait as the service does at start-up (its first rebuild waits for the same): until no
     watched table's newest ``updated_at`` is the database's current second, whose later changes would not move
     the fingerprint."""
-    poll = await detector.poll(session.query, time.monotonic())
+    poll = await _poll(session, detector)
     deadline = time.monotonic() + timeout
     while not detector.settled(poll.db_now) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-        poll = await detector.poll(session.query, time.monotonic())
+        poll = await _poll(session, detector)
 
 
 async def _timed(session: Session, sql: str, series: Series) -> None:
@@ -220,21 +248,15 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
                         inject_every: int = 4) -> PollFigures:
     """The quiet phase, then the busy phases without and with the updated_at indexes (dropped afterwards)."""
     figures = PollFigures()
-    session = await Database(config.database).open_session()
+    session, detector = await _open(config)
     master = Master(plant)
     added: list[str] = []
     try:
-        detector = ChangeDetector(table_names(session.schema), session.schema,
-                                  config.service.full_check_interval)
         await _baseline(session, detector)
-        calibration = []
-        for _ in range(5):
-            first = await _handler_reads(session)
-            calibration.append(await _handler_reads(session) - first)
-        figures.show_rows = min(calibration)
+        figures.show_rows = show_rows = await _calibrate(session)
         injector = _Injector(plant, master)
-        figures.phases["quiet"] = await _phase("quiet", session, detector, injector, figures.show_rows, samples,
-                                               spacing / 4, inject_every)
+        figures.phases["quiet"] = await _phase("quiet", session, detector, injector, show_rows, samples, spacing / 4,
+                                               inject_every)
         for variant, tables in INDEX_VARIANTS:
             index_seconds = None
             for table in tables:
@@ -247,15 +269,14 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
                 # As the service after the operator's ALTER TABLE and a reload: a new polling session sees the
                 # index (and folds that table's fingerprint into the gate), with a fresh baseline.
                 session.close()
-                session = await Database(config.database).open_session()
-                detector = ChangeDetector(table_names(session.schema), session.schema,
-                                          config.service.full_check_interval)
+                session, detector = await _open(config)
+                show_rows = await _calibrate(session)
                 await _baseline(session, detector)
             for writer_name, inserts in WRITERS:
                 name = phase_name(writer_name, variant)
                 with background_writer(plant, inserts=inserts) as writer:
                     await asyncio.sleep(spacing)
-                    phase = await _phase(name, session, detector, injector, figures.show_rows, samples, spacing,
+                    phase = await _phase(name, session, detector, injector, show_rows, samples, spacing,
                                          inject_every)
                     phase.writes = writer.writes
                 phase.index_seconds = index_seconds

@@ -170,13 +170,14 @@ def notes(args: argparse.Namespace) -> list[str]:
         "The limit dump runs the statements recorded from the daemon's own snapshot read (between `START "
         "TRANSACTION WITH CONSISTENT SNAPSHOT` and `ROLLBACK`) with `mariadb --batch --skip-column-names` over TCP "
         "into a file; `dhcpd -t -4 -cf` runs on the live generated tree.",
-        f"Polls: `ChangeDetector.poll()` on a `Database.open_session()` session, {args.poll_samples} polls per "
-        f"phase; rows examined from `SHOW SESSION STATUS LIKE 'Handler_read%'` before and after each poll on the "
-        "same session, minus the SHOW's own reads. A real change (modem MAC update, endpoint soft delete, MTA hard "
-        "delete, ippool update, MTA insert, in turn) is committed before every 4th poll, changes of one table at "
-        "least 1.1 s apart (`updated_at` has one-second resolution; within a second the service relies on its "
-        "settle rule instead); after its first poll the harness waits, as the service's start-up rebuild does, "
-        "until no watched table's newest `updated_at` is the database's current second.",
+        f"Polls: `ChangeDetector.poll()` on a `Database.open_session()` session, with its scan connection while a "
+        f"large table has no `updated_at` index (as the service polls), {args.poll_samples} polls per phase; rows "
+        "examined from `SHOW SESSION STATUS LIKE 'Handler_read%'` before and after each poll on the session and "
+        "its scan connection, minus the SHOWs' own reads. A real change (modem MAC update, endpoint soft delete, "
+        "MTA hard delete, ippool update, MTA insert, in turn) is committed before every 4th poll, changes of one "
+        "table at least 1.1 s apart (`updated_at` has one-second resolution; within a second the service relies "
+        "on its settle rule instead); after its first poll the harness waits, as the service's start-up rebuild "
+        "does, until no watched table's newest `updated_at` is the database's current second.",
         f"Background writer (master's all-day writes): {STATUS_UPDATES_PER_S:g}/s single-row updates of modem "
         f"status columns (`us_pwr`, `us_snr`, `ds_pwr`, `ds_snr`, `phy_updated_at`), {GUILOG_INSERTS_PER_S:g}/s "
         f"inserts into `guilog`, {GLOBAL_CONFIG_UPDATES_PER_S:g}/s updates of `global_config`; running during the "

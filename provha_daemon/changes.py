@@ -9,7 +9,9 @@ moment before it became visible), or every ``full_check_interval``, does it read
 been written, and with ``COUNT(*)`` (the one part that always scans) only after a delete.
 A table with an index on ``updated_at`` (README, deployment step 8) has ``MAX(id)`` and ``MAX(updated_at)`` as two
 index dives: those ride in the gate's own statement, so while the master writes such a table all day (modem status)
-a poll is still one round trip.
+a poll is still one round trip. Without that index the fingerprint of a large table is a scan of it; given a
+second connection to the same node (``scan``), the detector splits that scan at the middle id and runs the two
+halves at once, one on each connection, so two server threads share it.
 The fingerprint moves on insert, update through NMS Prime (which sets ``updated_at``), soft delete and hard
 delete; writes of status columns that leave ``updated_at`` alone do not move it. ``updated_at`` has one-second
 resolution, so a table whose newest ``updated_at`` is the current second is "hot": a second change in that same
@@ -19,6 +21,7 @@ clock has left that second.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -91,18 +94,21 @@ def table_names(schema: Schema) -> dict[str, str]:
     return names
 
 
-def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = True) -> str:
+def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = True,
+                    where: Mapping[str, str] | None = None) -> str:
     """One UNION ALL query returning (name, rows, max id, max updated_at, NOW(6)) per table.
 
     Without ``counts`` the row count is NULL: ``MAX(id)`` and ``MAX(updated_at)`` are index lookups (the latter
-    with the optional index), ``COUNT(*)`` always scans, and only inserts and deletes can change it.
+    with the optional index), ``COUNT(*)`` always scans, and only inserts and deletes can change it. ``where``
+    restricts a table to part of its rows (one half of a split scan).
     """
     parts = []
     for logical, real in tables.items():
         updated = "MAX(updated_at)" if schema.has(real, "updated_at") else "NULL"
         max_id = "MAX(id)" if schema.has(real, "id") else "NULL"
         count = "COUNT(*)" if counts else "NULL"
-        parts.append(f"SELECT '{logical}', {count}, {max_id}, {updated}, NOW(6) FROM {real}")
+        condition = f" WHERE {where[logical]}" if where and logical in where else ""
+        parts.append(f"SELECT '{logical}', {count}, {max_id}, {updated}, NOW(6) FROM {real}{condition}")
     return " UNION ALL ".join(parts)
 
 
@@ -129,10 +135,26 @@ def foldable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
 LARGE_TABLES = ("modem", "contract")
 
 
+# A scan of fewer rows than this is a few milliseconds: not worth a second statement.
+SPLIT_ROWS = 20_000
+# The scan connection's own counters, read on it after it scanned (its SELECTs move the server's Handler_commit).
+SCAN_COUNTERS_SQL = ("SELECT 'session', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
+                     "WHERE VARIABLE_NAME IN (" + ", ".join(f"'{name}'" for name in SESSION_COUNTERS) + ")")
+
+
+def _scanned(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
+    return {logical: real for logical, real in tables.items()
+            if logical in LARGE_TABLES and schema.has(real, "updated_at") and real not in schema.updated_at_indexed}
+
+
+def splittable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
+    """The large watched tables whose fingerprint scan can be split by id over two connections."""
+    return {logical: real for logical, real in _scanned(tables, schema).items() if schema.has(real, "id")}
+
+
 def unindexed(tables: Mapping[str, str], schema: Schema) -> list[str]:
     """The large watched tables whose fingerprint scans the table: no index starts with their updated_at."""
-    return [real for logical, real in tables.items()
-            if logical in LARGE_TABLES and schema.has(real, "updated_at") and real not in schema.updated_at_indexed]
+    return list(_scanned(tables, schema).values())
 
 
 @dataclass(slots=True)
@@ -149,7 +171,6 @@ class ChangeDetector:
     def __init__(self, tables: Mapping[str, str], schema: Schema, full_check_interval: float) -> None:
         self.tables = dict(tables)
         self.schema = schema
-        self.sql = fingerprint_sql(self.tables, schema)
         self.gate_sql = gate_sql(self.tables, foldable(self.tables, schema))
         self.checked_at: dict[str, dt.datetime] = {}  # database time of each table's last fingerprint
         self.full_check_interval = full_check_interval
@@ -159,6 +180,13 @@ class ChangeDetector:
         self.recheck = False
         self.recount = False
         self.settle_at: dt.datetime | None = None
+        # Split scans: the tables that qualify, the id each is split at (from the last full check), and the scan
+        # connection's own counters, which the gate subtracts like this session's.
+        self.splittable = splittable(self.tables, schema)
+        self.split_rows = SPLIT_ROWS
+        self.split_at: dict[str, int] = {}
+        self.scan_counters: dict[str, int] = {}
+        self.scan_used = False
 
     def reset(self) -> None:
         """Forget everything: the next poll fingerprints all tables (new node, reconnect, restart)."""
@@ -166,11 +194,24 @@ class ChangeDetector:
         self.fingerprints = {}
         self.checked_at = {}
         self.last_full_check = float("-inf")
+        self.split_at = {}
 
-    async def poll(self, query: Query, now: float) -> Poll:
-        """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due."""
+    async def poll(self, query: Query, now: float, scan: Query | None = None) -> Poll:
+        """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due.
+
+        ``scan`` is an optional second connection to the same node, for the split scans; the detector reads
+        nothing else on it, and it must stay the same connection for the detector's life.
+        """
         result = Poll(queries=1)
-        read = self._gate(await query(self.gate_sql), result.status)
+        if scan is not None and self.scan_used:
+            # No statement runs on the scan connection now, so its counters are exact for this gate.
+            rows, scan_rows = await _both(query(self.gate_sql), scan(SCAN_COUNTERS_SQL))
+            self.scan_counters = {str(name).upper(): int(value) for _, name, value in scan_rows}
+            self.scan_used = False
+            result.queries += 1
+        else:
+            rows = await query(self.gate_sql)
+        read = self._gate(rows, result.status, self.scan_counters)
         gate, result.db_now = read.counters, read.db_now
         moved = gate != self.gate
         due = now - self.last_full_check >= self.full_check_interval
@@ -182,9 +223,10 @@ class ChangeDetector:
         self.recheck = moved and previous is not None
         self.gate = gate
         if due or first or previous is None:
-            tables, counts, sql = self.tables, True, self.sql
+            tables, counts, full = self.tables, True, True
             self.last_full_check = now
         else:
+            full = False
             tables = self._modified(read.update_times)
             # Only a hard delete changes a table without moving MAX(id) or MAX(updated_at) (an insert takes a new
             # id and NMS Prime's updated_at), so COUNT(*) waits for a delete. The recheck counts again: the delete
@@ -199,19 +241,46 @@ class ChangeDetector:
                     result.fingerprinted = True
                     uncounted |= self._read_fingerprints(in_hand, result, first)
                 tables = {name: real for name, real in tables.items() if name not in read.fingerprints}
-            sql = fingerprint_sql(tables, self.schema, counts) if tables else ""
-        if sql:
+        if tables:
             result.fingerprinted = True
-            result.queries += 1
-            uncounted |= self._read_fingerprints(await query(sql), result, first)
+            uncounted |= self._read_fingerprints(await self._fingerprints(tables, counts, query, scan, result),
+                                                 result, first)
         if uncounted:
             # An insert moved MAX(id) but not the stored count: count those tables now, or a later delete would
             # bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
-            result.queries += 1
             inserted = {name: self.tables[name] for name in sorted(uncounted)}
-            self._read_fingerprints(await query(fingerprint_sql(inserted, self.schema)), Poll(), first=True)
+            self._read_fingerprints(await self._fingerprints(inserted, True, query, scan, result), Poll(), first=True)
+        if full and scan is not None and self.splittable:
+            # Where to split the large tables' scans until the next full check (ids only grow, rows come and go).
+            result.queries += 1
+            self.split_at = await self._split_points(query)
         self._update_settle(result.db_now)
         return result
+
+    async def _split_points(self, query: Query) -> dict[str, int]:
+        """The middle id of each splittable table with enough rows (two index dives each)."""
+        large = {name: real for name, real in self.splittable.items()
+                 if name in self.fingerprints and self.fingerprints[name].rows >= self.split_rows}
+        if not large:
+            return {}
+        rows = await query(" UNION ALL ".join(f"SELECT '{name}', (MIN(id) + MAX(id)) DIV 2 FROM {real}"
+                                              for name, real in large.items()))
+        return {str(name): int(middle) for name, middle in rows if middle is not None}
+
+    async def _fingerprints(self, tables: Mapping[str, str], counts: bool, query: Query, scan: Query | None,
+                            result: Poll) -> list[Sequence[Any]]:
+        """The fingerprint rows of ``tables``; a split table's two halves are read at once and merged."""
+        split = {name: self.split_at[name] for name in tables if name in self.split_at} if scan else {}
+        if scan is None or not split:
+            result.queries += 1
+            return list(await query(fingerprint_sql(tables, self.schema, counts)))
+        lower = fingerprint_sql(tables, self.schema, counts, {name: f"id <= {at}" for name, at in split.items()})
+        upper = fingerprint_sql({name: tables[name] for name in split}, self.schema, counts,
+                                {name: f"id > {at}" for name, at in split.items()})
+        result.queries += 2
+        self.scan_used = True
+        rows, halves = await _both(query(lower), scan(upper))
+        return _merge(rows, halves)
 
     def _read_fingerprints(self, rows: Sequence[Sequence[Any]], result: Poll, first: bool) -> set[str]:
         """Compare and keep the fingerprints; returns the tables whose MAX(id) moved while not counted."""
@@ -248,10 +317,10 @@ class ChangeDetector:
         return modified
 
     @staticmethod
-    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> _GateRead:
-        """The other sessions' counters and the rest of the gate's statement; fills ``status`` (Galera readiness,
-        lower case)."""
-        own: dict[str, int] = {}
+    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str], scan_counters: Mapping[str, int]) -> _GateRead:
+        """The other sessions' counters (not ours, not the scan connection's) and the rest of the gate's
+        statement; fills ``status`` (Galera readiness, lower case)."""
+        own: dict[str, int] = dict(scan_counters)
         total: dict[str, int] = {}
         read = _GateRead((), {}, {}, None)
         for scope, name, value in rows:
@@ -267,7 +336,7 @@ class ChangeDetector:
                 continue
             key, text = str(name).upper(), str(value)
             if scope == "session":
-                own[key] = int(text) if text.isdigit() else 0
+                own[key] = own.get(key, 0) + (int(text) if text.isdigit() else 0)
             else:
                 status[key.lower()] = text
                 total[key] = int(text) if text.lstrip("-").isdigit() else 0
@@ -296,6 +365,46 @@ class ChangeDetector:
             self.settle_at = None
             return True
         return False
+
+
+async def _both(first: Awaitable[Sequence[Sequence[Any]]],
+                second: Awaitable[Sequence[Sequence[Any]]]) -> tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
+    """Two statements on two connections at once; both have finished when this returns or raises."""
+    done = await asyncio.gather(first, second, return_exceptions=True)
+    for outcome in done:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return done[0], done[1]  # type: ignore[return-value]
+
+
+def _merge(rows: Sequence[Sequence[Any]], halves: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Fold the upper halves into the rows of the same tables: counts add, maxima take the larger, and the
+    check time is the earlier start (what both halves saw was committed by then)."""
+    upper = {str(row[0]): row for row in halves}
+    merged: list[Sequence[Any]] = []
+    for row in rows:
+        other = upper.get(str(row[0]))
+        if other is None:
+            merged.append(row)
+            continue
+        name, count, max_id, max_updated, db_now = row
+        _, count2, max_id2, max_updated2, db_now2 = other
+        merged.append((
+            name,
+            None if count is None or count2 is None else int(count) + int(count2),
+            _larger(max_id, max_id2),
+            _larger(_datetime(max_updated), _datetime(max_updated2)),
+            _smaller(_datetime(db_now), _datetime(db_now2)),
+        ))
+    return merged
+
+
+def _larger(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _smaller(a: Any, b: Any) -> Any:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def dependencies(multiple_provisioning_systems: bool, tftp: bool) -> frozenset[str]:

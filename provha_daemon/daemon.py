@@ -19,7 +19,15 @@ import structlog
 from tenacity import RetryCallState
 from tenacity.wait import wait_exponential_jitter
 
-from provha_daemon.changes import ChangeDetector, Poll, dependencies, file_signature, table_names, unindexed
+from provha_daemon.changes import (
+    ChangeDetector,
+    Poll,
+    dependencies,
+    file_signature,
+    splittable,
+    table_names,
+    unindexed,
+)
 from provha_daemon.config import Config, load_config
 from provha_daemon.db import Session
 from provha_daemon.errors import (
@@ -257,12 +265,19 @@ class Service:
     async def _poll(self, now: float) -> Poll:
         if self.session is None:
             reconnect = self.detector is not None
-            self.session = await self.rebuilder.db.open_session()
+            session = await self.rebuilder.db.open_session()
+            tables = table_names(session.schema)
+            if splittable(tables, session.schema):
+                try:
+                    await session.open_scanner()
+                except DatabaseError:
+                    session.close()
+                    raise
+            self.session = session
             if reconnect:
                 # A fresh detector only takes a baseline: whatever changed while we were away (or just before the
                 # connection dropped) would go unseen. A full rebuild compares everything instead.
                 self.next_full = float("-inf")
-            tables = table_names(self.session.schema)
             self.detector = ChangeDetector(tables, self.session.schema, self.config.service.full_check_interval)
             scanned = unindexed(tables, self.session.schema)
             if scanned and not reconnect:  # once per start: advice, not an error
@@ -274,7 +289,8 @@ class Service:
         if self.detector is None:  # pragma: no cover -- set together with the session above
             raise DatabaseError("no change detector for the open session")
         try:
-            poll = await self.detector.poll(self.session.query, now)
+            scanner = self.session.scanner
+            poll = await self.detector.poll(self.session.query, now, scanner.query if scanner else None)
             self.session.check_ready(poll.status)
         except (DatabaseError, SchemaError):
             self.session.close()

@@ -228,6 +228,20 @@ class Session:
         self.conn = conn
         self.galera = galera
         self.schema = schema
+        self.scanner: Session | None = None  # a second connection to the same node, for split scans
+
+    async def open_scanner(self) -> None:
+        """Open the second connection to this session's node (closed with the session)."""
+        try:
+            conn = await self.db._connect(self.node)
+            try:
+                await self.db._query(conn, f"SET SESSION max_statement_time = {self.db.config.query_timeout:.3f}")
+            except BaseException:
+                conn.close()
+                raise
+        except _NODE_ERRORS as exc:
+            raise DatabaseError(f"{self.node}: {_describe(exc)}") from exc
+        self.scanner = Session(self.db, self.node, conn, self.galera, self.schema)
 
     async def query(self, sql: str) -> Sequence[Sequence[Any]]:
         """Run one statement; driver and network errors become ``DatabaseError``."""
@@ -253,8 +267,11 @@ class Session:
             )
 
     def close(self) -> None:
-        """Drop the connection."""
+        """Drop the connection (and the scanner's)."""
         self.conn.close()
+        if self.scanner is not None:
+            self.scanner.close()
+            self.scanner = None
 
 
 def _describe(exc: BaseException) -> str:

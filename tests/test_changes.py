@@ -259,3 +259,75 @@ async def test_large_tables_without_the_index_are_named(indexed: tuple[PlantDB, 
     _, with_index, _ = indexed
     assert unindexed(table_names(stock.schema), stock.schema) == ["modem", "contract"]
     assert unindexed(table_names(with_index.schema), with_index.schema) == ["contract"]
+
+
+@pytest.fixture
+async def split(tmp_path: Path, plant_db: PlantFactory) -> AsyncIterator[tuple[PlantDB, Session, ChangeDetector]]:
+    """As ``watched`` on the stock schema, with the scan connection open and every large table split (however
+    few rows the seed has)."""
+    db = plant_db("netgw")
+    session = await Database(load_config(write_config(tmp_path, db).config).database).open_session()
+    await session.open_scanner()
+    assert session.scanner is not None
+    detector = ChangeDetector(table_names(session.schema), session.schema, full_check_interval=10_000)
+    detector.split_rows = 0
+    await detector.poll(session.query, next(_clock), session.scanner.query)
+    assert set(detector.split_at) == {"modem", "contract"}
+    yield db, session, detector
+    session.close()
+
+
+def _scan(session: Session) -> Any:
+    assert session.scanner is not None
+    return session.scanner.query
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = {lowest}",
+        "UPDATE modem SET mac = '00:11:22:33:44:98', updated_at = NOW() WHERE id = {highest}",
+        "UPDATE modem SET deleted_at = NOW(), updated_at = NOW() WHERE id = {lowest}",
+        "DELETE FROM modem WHERE id = {lowest}",
+        "DELETE FROM modem WHERE id = {below_highest}",  # upper half, not the newest row: only the count shows it
+    ],
+)
+async def test_a_split_scan_sees_changes_in_either_half(split: tuple[PlantDB, Session, ChangeDetector],
+                                                         sql: str) -> None:
+    """modem's scan is split at the middle id over two connections; a change in either half is seen."""
+    db, session, detector = split
+    ids = [row[0] for row in db.execute("SELECT id FROM modem ORDER BY id")]
+    db.execute(sql.format(lowest=ids[0], highest=ids[-1], below_highest=ids[-2]))
+    main: list[str] = []
+    scanned: list[str] = []
+    poll = await detector.poll(_recording(session, main), next(_clock),
+                               _recording(session.scanner, scanned))  # type: ignore[arg-type]
+    assert poll.changed == {"modem"}
+    at = detector.split_at["modem"]
+    assert any(f"FROM modem WHERE id <= {at}" in sql for sql in main)
+    assert any(f"FROM modem WHERE id > {at}" in sql for sql in scanned)
+
+
+async def test_a_split_fingerprint_equals_the_whole_one(split: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """The merged halves give the row count, newest id and newest updated_at of the table read whole."""
+    db, session, detector = split
+    db.execute("DELETE FROM modem ORDER BY id LIMIT 1")  # a delete: the split poll counts the rows too
+    assert (await detector.poll(session.query, next(_clock), _scan(session))).changed == {"modem"}
+    whole = ChangeDetector(detector.tables, session.schema, full_check_interval=10_000)
+    await whole.poll(session.query, next(_clock))
+    assert not whole.split_at
+    for name in ("modem", "contract"):
+        assert detector.fingerprints[name] == whole.fingerprints[name]
+
+
+async def test_the_scan_connection_does_not_move_the_gate(split: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    """The scan connection's own reads (which move the server's Handler_commit) are subtracted from the gate:
+    after a status write, its poll and the recheck, the gate stands still again."""
+    db, session, detector = split
+    db.execute("UPDATE modem SET us_pwr = 3, phy_updated_at = NOW()")
+    scanned: list[str] = []
+    assert (await detector.poll(session.query, next(_clock), _recording(session.scanner, scanned))).fingerprinted  # type: ignore[arg-type]
+    assert any("WHERE id >" in sql for sql in scanned)
+    await detector.poll(session.query, next(_clock), _scan(session))  # the recheck
+    for _ in range(3):
+        assert not (await detector.poll(session.query, next(_clock), _scan(session))).fingerprinted
