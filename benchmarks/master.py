@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import multiprocessing
 import random
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -63,8 +63,13 @@ class Master:
             self.conn.close()
 
 
+# The writer runs in a process of its own, as the master is another machine: a thread would share the
+# interpreter lock with the polls it disturbs and add its own waits to their times.
+_CONTEXT = multiprocessing.get_context("fork")
+
+
 class BackgroundWriter:
-    """A thread that writes modem status columns, ``global_config`` and (with ``inserts``) ``guilog`` at fixed
+    """A process that writes modem status columns, ``global_config`` and (with ``inserts``) ``guilog`` at fixed
     rates, until stopped.
 
     None of these writes touches a watched table's ``updated_at``, id or row count, so none of them may
@@ -75,10 +80,16 @@ class BackgroundWriter:
         self.plant = plant
         self.inserts = inserts
         self.rng = random.Random(seed)
-        self.stop_event = threading.Event()
-        self.writes = 0
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="bench-background-writer", daemon=True)
+        self.stop_event = _CONTEXT.Event()
+        self._writes = _CONTEXT.Value("q", 0)
+        self._errors = _CONTEXT.SimpleQueue()
+        self.error: str | None = None
+        self._process = _CONTEXT.Process(target=self._run, name="bench-background-writer", daemon=True)
+
+    @property
+    def writes(self) -> int:
+        """Status updates done so far."""
+        return int(self._writes.value)
 
     def _run(self) -> None:
         master = Master(self.plant)
@@ -104,23 +115,29 @@ class BackgroundWriter:
                         (ids[rng.randrange(len(ids))], "'us_pwr': '44' => '45'"))
                 if tick % global_every == 0:
                     master.execute("UPDATE global_config SET headline2 = %s WHERE id = 1", (f"load {tick}",))
-                self.writes += 1
+                with self._writes.get_lock():
+                    self._writes.value += 1
                 self.stop_event.wait(step)
         except BaseException as exc:  # reported by stop(); a benchmark must not hide a dead writer
-            self.error = exc
+            self._errors.put(repr(exc))
         finally:
             master.close()
 
     def start(self) -> None:
         """Start writing."""
-        self._thread.start()
+        self._process.start()
 
     def stop(self) -> None:
         """Stop and wait; raises if the writer died."""
         self.stop_event.set()
-        self._thread.join(timeout=30)
-        if self.error is not None:
-            raise RuntimeError(f"background writer failed: {self.error!r}") from self.error
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        if not self._errors.empty():
+            self.error = self._errors.get()
+        if self.error is not None or self._process.exitcode != 0:
+            raise RuntimeError(f"background writer failed: {self.error or f'exit code {self._process.exitcode}'}")
 
 
 @contextlib.contextmanager

@@ -79,6 +79,9 @@ class PollFigures:
     # variant -> ms of the fingerprint query of every table in one statement, with and without the counts
     all_ms: dict[str, Series] = field(default_factory=dict)
     no_count_all_ms: dict[str, Series] = field(default_factory=dict)
+    # variant -> ms of the same as a poll reads it with the scan connection (large unindexed tables split)
+    split_ms: dict[str, Series] = field(default_factory=dict)
+    no_count_split_ms: dict[str, Series] = field(default_factory=dict)
 
 
 async def _handler_reads(session: Session) -> int:
@@ -242,6 +245,11 @@ async def _table_costs(session: Session, detector: ChangeDetector, figures: Poll
         await _timed(session, fingerprint_sql(detector.tables, schema), figures.all_ms.setdefault(variant, Series()))
         await _timed(session, fingerprint_sql(detector.tables, schema, counts=False),
                      figures.no_count_all_ms.setdefault(variant, Series()))
+        if session.scanner is not None and detector.split_at:
+            for counts, into in ((True, figures.split_ms), (False, figures.no_count_split_ms)):
+                started = time.perf_counter()
+                await detector.fetch(detector.tables, counts, session.query, session.scanner.query, Poll())
+                into.setdefault(variant, Series()).add((time.perf_counter() - started) * 1000)
 
 
 async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing: float,

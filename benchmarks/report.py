@@ -471,6 +471,11 @@ def _fingerprints(result: SizeResult) -> list[str]:
     together = [f"{fmt(polls.all_ms[key].median)} / {fmt(polls.no_count_all_ms[key].median)}" for key, _ in variants]
     lines.append("| **all tables in one statement** | "
                  + " | ".join(together) + " |")
+    if polls.split_ms:
+        split = [f"{fmt(polls.split_ms[key].median)} / {fmt(polls.no_count_split_ms[key].median)}"
+                 if key in polls.split_ms else "no large table left to scan" for key, _ in variants]
+        lines.append("| **all tables, large ones without the index split over two connections** (as a poll reads "
+                     "them) | " + " | ".join(split) + " |")
     return lines
 
 

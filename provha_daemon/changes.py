@@ -1,12 +1,12 @@
 """Change detection on the read-only replica: a cheap server-wide gate, then per-table fingerprints.
 
-Every poll reads one status query, the gate (under 1 ms): the server's handler write/update/delete/commit
-counters of every session but our own, Galera's ``wsrep_last_committed``, and the watched tables' ``UPDATE_TIME``
-(riding along for free). Any committed row change on this node, local or applied from the master, moves the gate;
-our own reads do not. Only when the gate moved (then once more on the next poll, in case a commit was counted a
-moment before it became visible), or every ``full_check_interval``, does it read the per-table fingerprints
-``COUNT(*), MAX(id), MAX(updated_at)`` in one round trip, of the tables whose ``UPDATE_TIME`` says they may have
-been written, and with ``COUNT(*)`` (the one part that always scans) only after a delete.
+Every poll reads one status query, the gate (under 1 ms): the server's handler write/update/delete counters,
+Galera's ``wsrep_last_committed``, and the watched tables' ``UPDATE_TIME`` (riding along for free). Any committed
+row change on this node, local or applied from the master, moves the gate; reads do not, ours or anybody's. Only
+when the gate moved (then once more on the next poll, in case a commit was counted a moment before it became
+visible), or every ``full_check_interval``, does it read the per-table fingerprints ``COUNT(*), MAX(id),
+MAX(updated_at)`` in one round trip, of the tables whose ``UPDATE_TIME`` says they may have been written, and with
+``COUNT(*)`` (the one part that always scans) only after a delete.
 A table with an index on ``updated_at`` (README, deployment step 8) has ``MAX(id)`` and ``MAX(updated_at)`` as two
 index dives: those ride in the gate's own statement, so while the master writes such a table all day (modem status)
 a poll is still one round trip. Without that index the fingerprint of a large table is a scan of it; given a
@@ -45,14 +45,14 @@ TFTP_TABLES = frozenset({"modem", "mta", "configfile", "qos", "contract", "provb
                          "modem_option", "files"})
 
 # Counted per session: the gate subtracts this session's share, so polling does not move it.
-SESSION_COUNTERS = ("HANDLER_WRITE", "HANDLER_UPDATE", "HANDLER_DELETE", "HANDLER_COMMIT")
-GATE_VARIABLES = (*SESSION_COUNTERS, "WSREP_LAST_COMMITTED")
+# Row writes of every session (local, or applied by Galera or a replication thread) and Galera's commit
+# sequence. Reads move none of them (Handler_commit, which every InnoDB SELECT moves, is left out), so neither the
+# daemon's own polls and snapshot reads nor anybody else's reads on the node open the gate.
+GATE_VARIABLES = ("HANDLER_WRITE", "HANDLER_UPDATE", "HANDLER_DELETE", "WSREP_LAST_COMMITTED")
 READY_VARIABLES = ("WSREP_READY", "WSREP_LOCAL_STATE_COMMENT", "WSREP_CLUSTER_STATUS")
 GATE_SQL = (
     "SELECT 'global', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ("
-    + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES)
-    + ") UNION ALL SELECT 'session', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
-    "WHERE VARIABLE_NAME IN (" + ", ".join(f"'{name}'" for name in SESSION_COUNTERS) + ")"
+    + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES) + ")"
 )
 
 
@@ -137,9 +137,6 @@ LARGE_TABLES = ("modem", "contract")
 
 # A scan of fewer rows than this is a few milliseconds: not worth a second statement.
 SPLIT_ROWS = 20_000
-# The scan connection's own counters, read on it after it scanned (its SELECTs move the server's Handler_commit).
-SCAN_COUNTERS_SQL = ("SELECT 'session', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
-                     "WHERE VARIABLE_NAME IN (" + ", ".join(f"'{name}'" for name in SESSION_COUNTERS) + ")")
 
 
 def _scanned(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
@@ -180,13 +177,10 @@ class ChangeDetector:
         self.recheck = False
         self.recount = False
         self.settle_at: dt.datetime | None = None
-        # Split scans: the tables that qualify, the id each is split at (from the last full check), and the scan
-        # connection's own counters, which the gate subtracts like this session's.
+        # Split scans: the tables that qualify and the id each is split at (from the last full check).
         self.splittable = splittable(self.tables, schema)
         self.split_rows = SPLIT_ROWS
         self.split_at: dict[str, int] = {}
-        self.scan_counters: dict[str, int] = {}
-        self.scan_used = False
 
     def reset(self) -> None:
         """Forget everything: the next poll fingerprints all tables (new node, reconnect, restart)."""
@@ -203,15 +197,7 @@ class ChangeDetector:
         nothing else on it, and it must stay the same connection for the detector's life.
         """
         result = Poll(queries=1)
-        if scan is not None and self.scan_used:
-            # No statement runs on the scan connection now, so its counters are exact for this gate.
-            rows, scan_rows = await _both(query(self.gate_sql), scan(SCAN_COUNTERS_SQL))
-            self.scan_counters = {str(name).upper(): int(value) for _, name, value in scan_rows}
-            self.scan_used = False
-            result.queries += 1
-        else:
-            rows = await query(self.gate_sql)
-        read = self._gate(rows, result.status, self.scan_counters)
+        read = self._gate(await query(self.gate_sql), result.status)
         gate, result.db_now = read.counters, read.db_now
         moved = gate != self.gate
         due = now - self.last_full_check >= self.full_check_interval
@@ -243,13 +229,13 @@ class ChangeDetector:
                 tables = {name: real for name, real in tables.items() if name not in read.fingerprints}
         if tables:
             result.fingerprinted = True
-            uncounted |= self._read_fingerprints(await self._fingerprints(tables, counts, query, scan, result),
+            uncounted |= self._read_fingerprints(await self.fetch(tables, counts, query, scan, result),
                                                  result, first)
         if uncounted:
             # An insert moved MAX(id) but not the stored count: count those tables now, or a later delete would
             # bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
             inserted = {name: self.tables[name] for name in sorted(uncounted)}
-            self._read_fingerprints(await self._fingerprints(inserted, True, query, scan, result), Poll(), first=True)
+            self._read_fingerprints(await self.fetch(inserted, True, query, scan, result), Poll(), first=True)
         if full and scan is not None and self.splittable:
             # Where to split the large tables' scans until the next full check (ids only grow, rows come and go).
             result.queries += 1
@@ -267,9 +253,10 @@ class ChangeDetector:
                                               for name, real in large.items()))
         return {str(name): int(middle) for name, middle in rows if middle is not None}
 
-    async def _fingerprints(self, tables: Mapping[str, str], counts: bool, query: Query, scan: Query | None,
-                            result: Poll) -> list[Sequence[Any]]:
-        """The fingerprint rows of ``tables``; a split table's two halves are read at once and merged."""
+    async def fetch(self, tables: Mapping[str, str], counts: bool, query: Query, scan: Query | None,
+                    result: Poll) -> list[Sequence[Any]]:
+        """The fingerprint rows of ``tables`` (compared by nothing); a split table's two halves are read at once
+        and merged."""
         split = {name: self.split_at[name] for name in tables if name in self.split_at} if scan else {}
         if scan is None or not split:
             result.queries += 1
@@ -278,7 +265,6 @@ class ChangeDetector:
         upper = fingerprint_sql({name: tables[name] for name in split}, self.schema, counts,
                                 {name: f"id > {at}" for name, at in split.items()})
         result.queries += 2
-        self.scan_used = True
         rows, halves = await _both(query(lower), scan(upper))
         return _merge(rows, halves)
 
@@ -317,10 +303,8 @@ class ChangeDetector:
         return modified
 
     @staticmethod
-    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str], scan_counters: Mapping[str, int]) -> _GateRead:
-        """The other sessions' counters (not ours, not the scan connection's) and the rest of the gate's
-        statement; fills ``status`` (Galera readiness, lower case)."""
-        own: dict[str, int] = dict(scan_counters)
+    def _gate(rows: Sequence[Sequence[Any]], status: dict[str, str]) -> _GateRead:
+        """The counters and the rest of the gate's statement; fills ``status`` (Galera readiness, lower case)."""
         total: dict[str, int] = {}
         read = _GateRead((), {}, {}, None)
         for scope, name, value in rows:
@@ -335,12 +319,9 @@ class ChangeDetector:
                 read.fingerprints[str(name)] = (int(max_id) if max_id else None, _datetime(updated or None))
                 continue
             key, text = str(name).upper(), str(value)
-            if scope == "session":
-                own[key] = own.get(key, 0) + (int(text) if text.isdigit() else 0)
-            else:
-                status[key.lower()] = text
-                total[key] = int(text) if text.lstrip("-").isdigit() else 0
-        read.counters = tuple(total.get(name, 0) - own.get(name, 0) for name in GATE_VARIABLES)
+            status[key.lower()] = text
+            total[key] = int(text) if text.lstrip("-").isdigit() else 0
+        read.counters = tuple(total.get(name, 0) for name in GATE_VARIABLES)
         return read
 
     def _update_settle(self, db_now: dt.datetime | None) -> None:
