@@ -40,7 +40,7 @@ from benchmarks.latency import SERVICE_SETTINGS, TFTP_SETTINGS, measure_service,
 from benchmarks.machine import describe
 from benchmarks.master import GLOBAL_CONFIG_UPDATES_PER_S, GUILOG_INSERTS_PER_S, STATUS_UPDATES_PER_S
 from benchmarks.plantgen import BenchPlant, PlantSpec, create_plant, drop_plant
-from benchmarks.polling import PollFigures, measure_polls
+from benchmarks.polling import IDLE_AFTER, PollFigures, measure_polls
 from benchmarks.profiling import ProfileFigures, compare_drivers, profile_rebuild
 from benchmarks.report import SizeResult, render
 from benchmarks.tftp import journaled_filesystem, measure_tftp
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="plant sizes in live modems (default: 10000 50000 100000)")
     parser.add_argument("--runs", type=int, default=7, help="samples per figure (default 7)")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="report file (default BENCHMARKS.md)")
-    parser.add_argument("--poll-samples", type=int, default=20, help="polls per polling phase (default 20)")
+    parser.add_argument("--poll-samples", type=int, default=32, help="polls per polling phase (default 32)")
     parser.add_argument("--poll-spacing", type=float, default=0.5,
                         help="seconds between polls under the background writer (default 0.5)")
     parser.add_argument("--workdir", type=Path, default=None, help="where the throwaway files go (default: /tmp)")
@@ -174,10 +174,13 @@ def notes(args: argparse.Namespace) -> list[str]:
         f"large table has no `updated_at` index (as the service polls), {args.poll_samples} polls per phase; rows "
         "examined from `SHOW SESSION STATUS LIKE 'Handler_read%'` before and after each poll on the session and "
         "its scan connection, minus the SHOWs' own reads. A real change (modem MAC update, endpoint soft delete, "
-        "MTA hard delete, ippool update, MTA insert, in turn) is committed before every 4th poll, changes of one "
+        "MTA hard delete, ippool update, MTA insert, in turn) is committed before every 8th poll, changes of one "
         "table at least 1.1 s apart (`updated_at` has one-second resolution; within a second the service relies "
         "on its settle rule instead); after its first poll the harness waits, as the service's start-up rebuild "
-        "does, until no watched table's newest `updated_at` is the database's current second.",
+        "does, until no watched table's newest `updated_at` is the database's current second. An idle poll (nothing "
+        f"changed in the watched data) is one that starts {IDLE_AFTER:g} s or more after the last watched change "
+        "was committed; the polls between a change's own poll and recheck and that moment are reported apart "
+        "(\"after a change\"): they may re-read the changed table, since `UPDATE_TIME` has one-second resolution.",
         f"Background writer (master's all-day writes): {STATUS_UPDATES_PER_S:g}/s single-row updates of modem "
         f"status columns (`us_pwr`, `us_snr`, `ds_pwr`, `ds_snr`, `phy_updated_at`), {GUILOG_INSERTS_PER_S:g}/s "
         f"inserts into `guilog`, {GLOBAL_CONFIG_UPDATES_PER_S:g}/s updates of `global_config`; running during the "
