@@ -44,7 +44,6 @@ DHCP_TABLES_MULTI = DHCP_TABLES | {"contract", "configfile"}
 TFTP_TABLES = frozenset({"modem", "mta", "configfile", "qos", "contract", "provbase", "phonenumber",
                          "modem_option", "files"})
 
-# Counted per session: the gate subtracts this session's share, so polling does not move it.
 # Row writes of every session (local, or applied by Galera or a replication thread) and Galera's commit
 # sequence. Reads move none of them (Handler_commit, which every InnoDB SELECT moves, is left out), so neither the
 # daemon's own polls and snapshot reads nor anybody else's reads on the node open the gate.
