@@ -80,7 +80,7 @@ class Poll:
     fingerprinted: bool = False  # fingerprints were compared (from the gate's statement or a query of their own)
     status: dict[str, str] = field(default_factory=dict)
     db_now: dt.datetime | None = None
-    queries: int = 0  # round trips to the database
+    queries: int = 0  # statements sent (the two halves of a split scan go at once, one per connection)
 
 
 def table_names(schema: Schema) -> dict[str, str]:
