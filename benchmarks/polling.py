@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from benchmarks.master import Master, background_writer
 from benchmarks.plantgen import BenchPlant
 from benchmarks.stats import Series
-from provha_daemon.changes import ChangeDetector, Poll, fingerprint_sql, splittable, table_names
+from provha_daemon.changes import ChangeDetector, Poll, fingerprint_sql, table_names
 from provha_daemon.config import Config
 from provha_daemon.db import Database, Session
 
@@ -102,13 +102,14 @@ async def _handler_reads(session: Session) -> int:
 
 
 async def _open(config: Config) -> tuple[Session, ChangeDetector]:
-    """A polling session and its detector, as the service opens them (with the scan connection when a large
-    table has no updated_at index)."""
+    """A polling session and its detector after the baseline, as the service opens them: with the scan
+    connection once the baseline found a large table without an updated_at index to split."""
     session = await Database(config.database).open_session()
-    tables = table_names(session.schema)
-    if splittable(tables, session.schema):
+    detector = ChangeDetector(table_names(session.schema), session.schema, config.service.full_check_interval)
+    await _baseline(session, detector)
+    if detector.split_at:
         await session.open_scanner()
-    return session, ChangeDetector(tables, session.schema, config.service.full_check_interval)
+    return session, detector
 
 
 async def _calibrate(session: Session) -> int:
@@ -271,7 +272,6 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
     master = Master(plant)
     added: list[str] = []
     try:
-        await _baseline(session, detector)
         figures.show_rows = show_rows = await _calibrate(session)
         injector = _Injector(plant, master)
         figures.phases["quiet"] = await _phase("quiet", session, detector, injector, show_rows, samples, spacing / 4,
@@ -290,7 +290,6 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
                 session.close()
                 session, detector = await _open(config)
                 show_rows = await _calibrate(session)
-                await _baseline(session, detector)
             for writer_name, inserts in WRITERS:
                 name = phase_name(writer_name, variant)
                 with background_writer(plant, inserts=inserts) as writer:

@@ -192,8 +192,8 @@ class ChangeDetector:
     async def poll(self, query: Query, now: float, scan: Query | None = None) -> Poll:
         """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due.
 
-        ``scan`` is an optional second connection to the same node, for the split scans; the detector reads
-        nothing else on it, and it must stay the same connection for the detector's life.
+        ``scan`` is an optional second connection to the same node, for the split scans (``split_at`` says
+        whether there is any); the detector reads nothing else on it.
         """
         result = Poll(queries=1)
         read = self._gate(await query(self.gate_sql), result.status)
@@ -235,8 +235,9 @@ class ChangeDetector:
             # bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
             inserted = {name: self.tables[name] for name in sorted(uncounted)}
             self._read_fingerprints(await self.fetch(inserted, True, query, scan, result), Poll(), first=True)
-        if full and scan is not None and self.splittable:
-            # Where to split the large tables' scans until the next full check (ids only grow, rows come and go).
+        if full and self.splittable:
+            # Where to split the large tables' scans until the next full check (ids only grow, rows come and go);
+            # a non-empty answer also tells the caller that a scan connection is worth opening.
             result.queries += 1
             self.split_at = await self._split_points(query)
         self._update_settle(result.db_now)

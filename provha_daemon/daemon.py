@@ -24,7 +24,6 @@ from provha_daemon.changes import (
     Poll,
     dependencies,
     file_signature,
-    splittable,
     table_names,
     unindexed,
 )
@@ -104,6 +103,7 @@ class Service:
         self._apply_config(config)
         self.session: Session | None = None
         self.detector: ChangeDetector | None = None
+        self.scanner_refused = False  # the node refused the scan connection of the current session
         self.pending = _Pending()
         self.deferred = False
         self.next_full: float = float("-inf")  # the first iteration is a full rebuild
@@ -265,15 +265,9 @@ class Service:
     async def _poll(self, now: float) -> Poll:
         if self.session is None:
             reconnect = self.detector is not None
-            session = await self.rebuilder.db.open_session()
-            tables = table_names(session.schema)
-            if splittable(tables, session.schema):
-                try:
-                    await session.open_scanner()
-                except DatabaseError:
-                    session.close()
-                    raise
-            self.session = session
+            self.session = await self.rebuilder.db.open_session()
+            self.scanner_refused = False
+            tables = table_names(self.session.schema)
             if reconnect:
                 # A fresh detector only takes a baseline: whatever changed while we were away (or just before the
                 # connection dropped) would go unseen. A full rebuild compares everything instead.
@@ -296,6 +290,8 @@ class Service:
             self.session.close()
             self.session = None
             raise
+        if self.detector.split_at and self.session.scanner is None and not self.scanner_refused:
+            await self._open_scanner(self.session, sorted(self.detector.split_at))
         self.state.last_poll_ok = time.time()
         if self.config.tftp.enabled:
             files = file_signature(self.config.tftp.dir, self.config.tftp.key_path)
@@ -310,6 +306,18 @@ class Service:
             if "provha" in poll.changed:
                 await self._resolve_role_from_db()
         return poll
+
+    async def _open_scanner(self, session: Session, tables: list[str]) -> None:
+        """The second connection for split scans, once a large table without an updated_at index qualifies; if
+        the node refuses it (a per-user connection limit), polls scan that table in one statement instead."""
+        try:
+            await session.open_scanner()
+        except DatabaseError as exc:
+            self.scanner_refused = True
+            log.warning("poll.scan_connection_failed", node=session.node, reason=str(exc),
+                        effect="large tables without an updated_at index are scanned in one statement")
+            return
+        log.info("poll.scan_connection_opened", node=session.node, tables=tables)
 
     async def _resolve_role_from_db(self) -> None:
         """With no role configured, judge it from provha.master/slaves as NMS Prime does."""

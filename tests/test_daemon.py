@@ -402,3 +402,54 @@ def test_change_just_before_a_dropped_connection_is_applied(running: tuple[Plant
     db.execute("UPDATE modem SET mac = '00:11:22:33:44:82', updated_at = NOW() WHERE id = 100001;"
                + "".join(f"KILL CONNECTION {connection};" for connection in ids))
     _wait_hosts(setup, lambda t: "00:11:22:33:44:82" in t, "the change after the reconnect")
+
+
+async def test_scan_connection_opens_once_a_large_table_qualifies(
+        tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the stock schema the service opens its scan connection after the first full check found a large table
+    to split, and later polls read that table's scan in two halves, one on each connection."""
+    import structlog
+
+    from provha_daemon import changes
+    from provha_daemon.config import load_config
+    from provha_daemon.daemon import Service
+
+    monkeypatch.setattr(changes, "SPLIT_ROWS", 1)  # the seed's few rows count as a large table
+    db = plant_db("netgw")
+    setup = write_config(tmp_path, db)
+    service = Service(load_config(setup.config), setup.config, handle_signals=False)
+    with structlog.testing.capture_logs() as logs:
+        await service._poll(time.monotonic())
+    assert service.session is not None and service.session.scanner is not None
+    assert [e["tables"] for e in logs if e["event"] == "poll.scan_connection_opened"] == [["contract", "modem"]]
+    db.execute("UPDATE modem SET mac = '00:11:22:33:44:83', updated_at = NOW() WHERE id = 100001")
+    poll = await service._poll(time.monotonic())
+    assert poll.changed == {"modem"} and poll.queries >= 3  # the gate, then the two halves at once
+    service.session.close()
+
+
+async def test_a_refused_scan_connection_leaves_polling_as_it_was(
+        tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A node that refuses the scan connection (a per-user connection limit) costs a warning, not the poll:
+    changes are still seen, the large tables scanned in one statement."""
+    import structlog
+
+    from provha_daemon import changes
+    from provha_daemon.config import load_config
+    from provha_daemon.daemon import Service
+
+    monkeypatch.setattr(changes, "SPLIT_ROWS", 1)
+    db = plant_db("netgw")
+    for host in ("127.0.0.1", "localhost"):
+        db.server.execute(f"ALTER USER '{db.user}'@'{host}' WITH MAX_USER_CONNECTIONS 1")
+    setup = write_config(tmp_path, db)
+    service = Service(load_config(setup.config), setup.config, handle_signals=False)
+    with structlog.testing.capture_logs() as logs:
+        await service._poll(time.monotonic())
+        db.execute("UPDATE modem SET mac = '00:11:22:33:44:84', updated_at = NOW() WHERE id = 100001")
+        poll = await service._poll(time.monotonic())
+    refused = [e for e in logs if e["event"] == "poll.scan_connection_failed"]
+    assert len(refused) == 1 and refused[0]["log_level"] == "warning" and "1226" in refused[0]["reason"]
+    assert service.session is not None and service.session.scanner is None
+    assert poll.changed == {"modem"}
+    service.session.close()
