@@ -257,7 +257,7 @@ class ChangeDetector:
                     result: Poll) -> list[Sequence[Any]]:
         """The fingerprint rows of ``tables`` (compared by nothing); a split table's two halves are read at once
         and merged."""
-        split = {name: self.split_at[name] for name in tables if name in self.split_at} if scan else {}
+        split = {name: self.split_at[name] for name in tables if name in self.split_at}
         if scan is None or not split:
             result.queries += 1
             return list(await query(fingerprint_sql(tables, self.schema, counts)))

@@ -103,7 +103,6 @@ class Service:
         self._apply_config(config)
         self.session: Session | None = None
         self.detector: ChangeDetector | None = None
-        self.scanner_refused = False  # the node refused the scan connection of the current session
         self.pending = _Pending()
         self.deferred = False
         self.next_full: float = float("-inf")  # the first iteration is a full rebuild
@@ -266,7 +265,6 @@ class Service:
         if self.session is None:
             reconnect = self.detector is not None
             self.session = await self.rebuilder.db.open_session()
-            self.scanner_refused = False
             tables = table_names(self.session.schema)
             if reconnect:
                 # A fresh detector only takes a baseline: whatever changed while we were away (or just before the
@@ -290,7 +288,7 @@ class Service:
             self.session.close()
             self.session = None
             raise
-        if self.detector.split_at and self.session.scanner is None and not self.scanner_refused:
+        if self.detector.split_at and self.session.scanner is None and not self.session.scanner_refused:
             await self._open_scanner(self.session, sorted(self.detector.split_at))
         self.state.last_poll_ok = time.time()
         if self.config.tftp.enabled:
@@ -313,7 +311,6 @@ class Service:
         try:
             await session.open_scanner()
         except DatabaseError as exc:
-            self.scanner_refused = True
             log.warning("poll.scan_connection_failed", node=session.node, reason=str(exc),
                         effect="large tables without an updated_at index are scanned in one statement")
             return

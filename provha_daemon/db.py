@@ -123,8 +123,7 @@ class Database:
         conn = await self._connect(host)
         try:
             galera = await self._galera_state(conn, host)
-            timeout_ms = int(self.config.query_timeout * 1000)
-            await self._query(conn, f"SET SESSION max_statement_time = {timeout_ms / 1000:.3f}")
+            await self._bound_statements(conn)
             await self._query(conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             schema = await self._schema(conn)
             # One snapshot for every table of the rebuild, so modems never refer to a pool from another moment.
@@ -175,8 +174,7 @@ class Database:
         conn = await self._connect(host)
         try:
             galera = await self._galera_state(conn, host)
-            timeout = self.config.query_timeout
-            await self._query(conn, f"SET SESSION max_statement_time = {timeout:.3f}")
+            await self._bound_statements(conn)
             schema = await self._schema(conn)
             # The poll folds the fingerprints of these tables into its gate (changes.py); read once per session,
             # so an index the operator adds counts from the next reconnect or restart.
@@ -188,6 +186,10 @@ class Database:
             conn.close()
             raise
         return Session(self, host, conn, galera, schema)
+
+    async def _bound_statements(self, conn: aiomysql.Connection) -> None:
+        """Let the server end any statement of this connection that runs longer than ``query_timeout``."""
+        await self._query(conn, f"SET SESSION max_statement_time = {self.config.query_timeout:.3f}")
 
     async def _schema(self, conn: aiomysql.Connection) -> Schema:
         return detect(
@@ -229,17 +231,20 @@ class Session:
         self.galera = galera
         self.schema = schema
         self.scanner: Session | None = None  # a second connection to the same node, for split scans
+        self.scanner_refused = False  # the node refused it: polls scan in one statement
 
     async def open_scanner(self) -> None:
-        """Open the second connection to this session's node (closed with the session)."""
+        """Open the second connection to this session's node (closed with the session); on failure
+        ``scanner_refused`` is set and ``DatabaseError`` raised."""
         try:
             conn = await self.db._connect(self.node)
             try:
-                await self.db._query(conn, f"SET SESSION max_statement_time = {self.db.config.query_timeout:.3f}")
+                await self.db._bound_statements(conn)
             except BaseException:
                 conn.close()
                 raise
         except _NODE_ERRORS as exc:
+            self.scanner_refused = True
             raise DatabaseError(f"{self.node}: {_describe(exc)}") from exc
         self.scanner = Session(self.db, self.node, conn, self.galera, self.schema)
 

@@ -88,7 +88,7 @@ class Mta(NamedTuple):
     @property
     def has_host(self) -> bool:
         """Whether mta.conf declares it: a usable MAC (NMS Prime's ff:… placeholder is none)."""
-        return bool(self.mac) and not (self.mac or "").startswith("ff:")
+        return bool(self.mac and not self.mac.startswith("ff:"))
 
 
 class Endpoint(NamedTuple):
