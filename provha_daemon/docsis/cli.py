@@ -128,12 +128,17 @@ def _decode(opts: _Options, file: str) -> int:
     return EXIT_MIC if False in (result.cm_mic_ok, result.cmts_mic_ok) else EXIT_OK
 
 
+def _read_file(name: str) -> bytes:
+    return Path(name).read_bytes()
+
+
 def _encode(opts: _Options, conf: str, out: str, keyfile: str | None) -> int:
     if conf == out and conf != "-":
         raise UsageError("the source file is the same as the destination file")
     key = read_keyfile(keyfile) if keyfile is not None else None
     try:
-        data = encode(_read_text(conf), key, mta=keyfile is None, mta_hash=opts.mta_hash)
+        # DigitMap and the CVC keywords read their files relative to the working directory, as the tool does
+        data = encode(_read_text(conf), key, mta=keyfile is None, mta_hash=opts.mta_hash, files=_read_file)
     except DocsisError as exc:
         where = f"{conf}:{exc.line}" if exc.line is not None else conf
         print(f"{PROG}: {where}: {exc.message}", file=sys.stderr)

@@ -123,6 +123,14 @@ _FORMATS: dict[Kind, Callable[[bytes], str | None]] = {
     Kind.USHORT_LIST: lambda v: ",".join(str(int.from_bytes(v[i : i + 2], "big")) for i in range(0, len(v), 2))
     if v and len(v) % 2 == 0 else None,
     Kind.OID: _oid_text,
+    Kind.IP_IP6: lambda v: str(ipaddress.ip_address(v)) if len(v) in (4, 16) else None,
+    Kind.CHAR_IP_IP6: lambda v: str(ipaddress.ip_address(v[1:])) if len(v) in (5, 17) else None,
+    Kind.IP6_LIST: lambda v: ",".join(str(ipaddress.IPv6Address(v[i : i + 16])) for i in range(0, len(v), 16))
+    if v and len(v) % 16 == 0 else None,
+    Kind.IP6_PREFIX_LIST: lambda v: ",".join(f"{ipaddress.IPv6Address(v[i : i + 16])}/{v[i + 16]}"
+                                             for i in range(0, len(v), 17)) if v and len(v) % 17 == 0 else None,
+    Kind.DUAL_QTAG: lambda v: f"{int.from_bytes(v[:2], 'big')},{int.from_bytes(v[2:], 'big')}" if len(v) == 4 else None,
+    Kind.LENZERO: lambda v: "0x00" if not v else None,
 }
 """Kind → the value as the syntax writes it, or None where the kind cannot show these bytes."""
 

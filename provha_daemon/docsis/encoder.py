@@ -26,7 +26,7 @@ from pathlib import Path
 from provha_daemon.docsis import ber
 from provha_daemon.docsis.errors import BadValueError, DocsisError, DocsisSyntaxError
 from provha_daemon.docsis.keywords import LONG_SNMP_CODE, MTA_DELIMITER_CODE, SNMP_CODE
-from provha_daemon.docsis.parser import Item, parse
+from provha_daemon.docsis.parser import FileReader, Item, parse
 
 CMTS_MIC_ORDER = (1, 2, 3, 4, 17, 43, 6, 18, 19, 20, 22, 23, 24, 25, 28, 29, 26, 35, 36, 37, 40)
 _RANK = {code: rank for rank, code in enumerate(CMTS_MIC_ORDER)}
@@ -125,6 +125,10 @@ def build(items: Sequence[Item], key: bytes | None, *, mta: bool = False, mta_ha
     return finish_cm([code for code, _, _ in items], parts, key)
 
 
-def encode(text: str, key: bytes | None = None, *, mta: bool = False, mta_hash: MtaHash | None = None) -> bytes:
-    """Config text to file bytes: ``encode(text, key)`` is ``docsis -e``; ``mta=True`` is ``docsis -p``."""
-    return build(parse(text), key, mta=mta, mta_hash=mta_hash)
+def encode(text: str, key: bytes | None = None, *, mta: bool = False, mta_hash: MtaHash | None = None,
+           files: FileReader | None = None) -> bytes:
+    """Config text to file bytes: ``encode(text, key)`` is ``docsis -e``; ``mta=True`` is ``docsis -p``.
+
+    ``files`` reads the files ``DigitMap`` and the CVC keywords name; without it those keywords are refused.
+    """
+    return build(parse(text, files), key, mta=mta, mta_hash=mta_hash)

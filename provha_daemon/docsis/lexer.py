@@ -1,8 +1,8 @@
 """The tokenizer for the classic tool's config text.
 
 Tokens are braces, ``;``, quoted strings and "words" (every other run of printable ASCII: keywords, numbers,
-``0x…`` hex, IPs, MACs, OIDs); the parser decides what a word means from the keyword it follows, so a bad value
-is reported as such instead of as a grammar error. Like the tool:
+``0x…`` hex, IPs, MACs, OIDs, also those with a ``."quoted"`` index); the parser decides what a word means from
+the keyword it follows, so a bad value is reported as such instead of as a grammar error. Like the tool:
 
 * comments are ``/* … */`` only (they may span lines); ``#`` and ``//`` are not comments;
 * inside a string ``\\"`` is a quote and ``\\ `` (backslash, space) a space, every other backslash is literal; a
@@ -33,18 +33,20 @@ class Token(NamedTuple):
     line: int
 
 
-# printable ASCII except space, '"', '/', ';', '{', '}'; a '/' joins a word unless it starts a comment
+# printable ASCII except space, '"', '/', ';', '{', '}'; a '/' joins a word unless it starts a comment; after a
+# '.' a double-quoted index joins it too (``vacmGroupName.3."user"``), as in the tool's OID token
 _WORD_CHARS = r"!#-.0-:<-z|~"
+_WORD = rf"""(?:[{_WORD_CHARS}]|/(?!\*)|(?<=\.)"[A-Za-z0-9,:_\-.]+")+"""
 _TOKEN = re.compile(
     r"(?P<ws>[ \t]+)"
     r"|(?P<nl>\r?\n)"
-    rf"|(?P<word>(?:[{_WORD_CHARS}]|/(?!\*))+)"
+    rf"|(?P<word>{_WORD})"
     r"|(?P<punct>[{};])"
     r'|(?P<str>")'
     r"|(?P<com>/\*)"
     r"|(?P<marker>\x00[0-9]+\x00)"
 )
-WORD_TEXT = re.compile(rf"(?:[{_WORD_CHARS}]|/(?!\*))+")
+WORD_TEXT = re.compile(_WORD)
 """What one word token may hold."""
 _STRING_BODY = re.compile(r'(?:[^"\\\n\t]|\\[" ]|\\(?![" ]))*')
 _UNESCAPE = re.compile(r'\\([" ])')

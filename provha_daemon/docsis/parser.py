@@ -46,12 +46,16 @@ from provha_daemon.docsis.keywords import (
     CM_MIC_CODE,
     CMTS_MIC_CODE,
     COMPUTED,
+    CVC_CHUNK,
+    DIGITMAP_OID,
     END_CODE,
     HOMES,
     MAIN,
+    MAX_DIGITMAP,
     SNMP_CODE,
     Keyword,
     Kind,
+    borrowed,
 )
 from provha_daemon.docsis.lexer import EOF, MARKER, STRING, WORD, Token, tokenize
 from provha_daemon.docsis.oids import size_limits
@@ -59,6 +63,9 @@ from provha_daemon.docsis.values import ENCODERS, hex_bytes, integer, ipv4, oid,
 
 Item = tuple[int, bytes, int]
 """An encoded setting: (TLV type, value bytes, source line)."""
+
+FileReader = Callable[[str], bytes]
+"""Reads the file a ``DigitMap`` or CVC keyword names (raises ``OSError``); without one such keywords are refused."""
 
 MAX_TLV = 255
 INT32 = (-(1 << 31), (1 << 31) - 1)
@@ -156,9 +163,10 @@ def _describe(token: Token) -> str:
 class Parser:
     """A recursive-descent parser over one token list."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], files: FileReader | None = None) -> None:
         self._tokens = tokens
         self._pos = 0
+        self._files = files
 
     def _next(self) -> Token:
         token = self._tokens[self._pos]
@@ -222,7 +230,7 @@ class Parser:
         if token.text == "GenericTLV":
             out.append(self._generic(token, top=block is MAIN))
             return
-        keyword = block.by_name.get(token.text)
+        keyword = block.by_name.get(token.text) or borrowed(block, token.text)
         if keyword is None:
             self._unknown(token, block)
         kind = keyword.kind
@@ -235,6 +243,10 @@ class Parser:
             out.append(self._snmp_object(token))
         elif kind is Kind.SNMP_WRITE:
             out.append(self._snmp_write(token))
+        elif kind is Kind.DIGITMAP:
+            out.append(self._digitmap(token))
+        elif kind is Kind.CVC_FILE:
+            out += self._cvc_file(token, keyword)
         else:
             value_token = self._value(keyword.name)
             value = ENCODERS[kind](keyword, value_token)
@@ -281,13 +293,46 @@ class Parser:
 
     def _snmp_write(self, start: Token) -> Item:
         oid_token = self._value("SnmpWriteControl")
-        if not oid_token.text.lstrip(".").replace(".", "").isdigit():
-            raise BadValueError(f"SnmpWriteControl takes a numeric OID, not {oid_token.text}", line=oid_token.line,
-                                keyword="SnmpWriteControl")
+        # the tool reads this OID with read_objid alone: numbers, or a path from the root written from ``iso``
+        if oid_token.text.lstrip(".").split(".")[0] not in ("iso", "1", "0", "2"):
+            raise BadValueError(f"SnmpWriteControl takes a numeric OID or one from iso, not {oid_token.text}",
+                                line=oid_token.line, keyword="SnmpWriteControl")
         arcs = oid(oid_token, "SnmpWriteControl")
         flag = integer(self._value("SnmpWriteControl"), "SnmpWriteControl", 0, 1)
         self._expect(";", "after the SnmpWriteControl value")
         return (10, ber.oid_tlv(arcs) + bytes((flag,)), start.line)
+
+    def _file(self, start: Token) -> bytes:
+        """The bytes of the file named by the string after ``start``'s keyword, and the closing ``;``."""
+        name = start.text
+        path = self._value(name)
+        if path.kind != STRING:
+            raise BadValueError(f'{name} needs a "file name", not {path.text}', line=path.line, keyword=name)
+        self._expect(";", f"after the {name} file name")
+        if self._files is None:
+            raise BadValueError(f"{name} reads the file {path.text!r}, and files are not read for this text (write "
+                                "the bytes in the text instead)", line=path.line, keyword=name)
+        try:
+            return self._files(path.text)
+        except OSError as exc:
+            raise BadValueError(f"{name}: cannot read {path.text!r}: {exc.strerror or exc}", line=path.line,
+                                keyword=name) from None
+
+    def _digitmap(self, start: Token) -> Item:
+        """``DigitMap "FILE";``: the file's text (up to a NUL) as the PacketCable digit-map String object."""
+        data = self._file(start)
+        if len(data) > MAX_DIGITMAP:
+            raise BadValueError(f"DigitMap file is {len(data)} bytes; at most {MAX_DIGITMAP}", line=start.line,
+                                keyword="DigitMap")
+        content = data.partition(b"\0")[0]  # the tool copies it as a C string
+        return (SNMP_CODE, ber.varbind(DIGITMAP_OID, ber.OCTET_STRING, content), start.line)
+
+    def _cvc_file(self, start: Token, keyword: Keyword) -> list[Item]:
+        """``ManufacturerCVC "FILE";`` and the like: the file's bytes in TLVs of at most 254 bytes, as the tool."""
+        data = self._file(start)
+        if not data:
+            raise BadValueError(f"{keyword.name}: the file is empty", line=start.line, keyword=keyword.name)
+        return [(keyword.code, data[i : i + CVC_CHUNK], start.line) for i in range(0, len(data), CVC_CHUNK)]
 
     def _generic(self, start: Token, *, top: bool) -> Node:
         self._expect_word("TlvCode", "after GenericTLV")
@@ -364,9 +409,9 @@ def join_block(name: str, items: list[Item], line: int) -> bytes:
     return value
 
 
-def parse(text: str) -> list[Item]:
-    """The top-level items of a complete config text."""
-    nodes = Parser(tokenize(text)).config()
+def parse(text: str, files: FileReader | None = None) -> list[Item]:
+    """The top-level items of a complete config text; ``files`` reads what DigitMap and the CVC keywords name."""
+    nodes = Parser(tokenize(text), files).config()
     return nodes  # type: ignore[return-value]  # without markers every node is an item
 
 

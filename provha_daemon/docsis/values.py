@@ -158,6 +158,9 @@ def _number_list(kw: Keyword, token: Token, top: int) -> list[int]:
         raise BadValueError(f"{kw.name} needs a comma-separated list of numbers, not {text}", line=token.line,
                             keyword=kw.name)
     numbers = [int(part) for part in text.split(",")]
+    if len(numbers) < 2:  # the tool's syntax reads one number as an integer, and its list encoders then crash
+        raise BadValueError(f"{kw.name} needs a list of at least two numbers, not {text}", line=token.line,
+                            keyword=kw.name)
     for number in numbers:
         if number > top:
             raise ValueRangeError(f"{kw.name} value {number} out of range 0-{top}", line=token.line, keyword=kw.name)
@@ -181,9 +184,55 @@ def _oid_value(kw: Keyword, token: Token) -> bytes:
     return ber.oid_tlv(oid(token, kw.name))
 
 
+def _address(text: str, kw: Keyword, token: Token) -> bytes:
+    """IPv6 if it parses as one, else a dotted quad (the tool tries ``inet_pton(AF_INET6)`` first)."""
+    if ":" in text:
+        return _ipv6(text, token, kw.name)
+    return ipv4(token._replace(text=text), kw.name)
+
+
+def _ip_ip6_value(kw: Keyword, token: Token) -> bytes:
+    return _address(_need(token, WORD, kw.name, "an IPv4 or IPv6 address"), kw, token)
+
+
+def _char_ip_ip6_value(kw: Keyword, token: Token) -> bytes:
+    packed = _ip_ip6_value(kw, token)
+    return (b"\x02" if len(packed) == 16 else b"\x01") + packed
+
+
+def _ip6_list_value(kw: Keyword, token: Token) -> bytes:
+    text = _need(token, WORD, kw.name, "a comma-separated list of IPv6 addresses")
+    return b"".join(_ipv6(part, token, kw.name) for part in text.split(","))
+
+
+def _ip6_prefix_list_value(kw: Keyword, token: Token) -> bytes:
+    text = _need(token, WORD, kw.name, "a comma-separated list of IPv6 ADDRESS/LENGTH prefixes")
+    out = bytearray()
+    for part in text.split(","):
+        address, slash, length = part.partition("/")
+        if not slash or not _INT.fullmatch(length) or not 0 <= int(length) <= 128:
+            raise BadValueError(f"{kw.name} needs IPv6 ADDRESS/LENGTH (0-128) prefixes, not {part}", line=token.line,
+                                keyword=kw.name)
+        out += _ipv6(address, token, kw.name) + bytes((int(length),))
+    return bytes(out)
+
+
+def _dual_qtag_value(kw: Keyword, token: Token) -> bytes:
+    numbers = _number_list(kw, token, 0xFFFF)
+    if len(numbers) != 2:
+        raise BadValueError(f"{kw.name} needs two tags OUTER,INNER, not {token.text}", line=token.line,
+                            keyword=kw.name)
+    return numbers[0].to_bytes(2, "big") + numbers[1].to_bytes(2, "big")
+
+
+def _lenzero_value(kw: Keyword, token: Token) -> bytes:
+    return b""  # the tool writes a zero-length TLV whatever the value (its decoder shows 0x00)
+
+
 ENCODERS: dict[Kind, Callable[[Keyword, Token], bytes]] = {
     Kind.UCHAR: _int_value,
     Kind.USHORT: _int_value,
+    Kind.UINT24: _int_value,
     Kind.UINT: _int_value,
     Kind.IP: _ip_value,
     Kind.IP6: _ip6_value,
@@ -197,5 +246,11 @@ ENCODERS: dict[Kind, Callable[[Keyword, Token], bytes]] = {
     Kind.CHAR_LIST: _char_list_value,
     Kind.USHORT_LIST: _ushort_list_value,
     Kind.OID: _oid_value,
+    Kind.IP_IP6: _ip_ip6_value,
+    Kind.CHAR_IP_IP6: _char_ip_ip6_value,
+    Kind.IP6_LIST: _ip6_list_value,
+    Kind.IP6_PREFIX_LIST: _ip6_prefix_list_value,
+    Kind.DUAL_QTAG: _dual_qtag_value,
+    Kind.LENZERO: _lenzero_value,
 }
 """Kind → encoder for the keywords whose statement is ``Keyword VALUE;``."""
