@@ -150,3 +150,23 @@ def test_hash_flag_on_a_cm_file_is_refused(tmp_path: Path) -> None:
     result = run("-eu", "-e", str(tmp_path / "a.conf"), str(tmp_path / "key"), str(tmp_path / "o.cfg"))
     assert result.returncode == 246
     assert not (tmp_path / "o.cfg").exists()
+
+
+@needs_ref
+@pytest.mark.parametrize("keyword", ["DigitMap", "ManufacturerCVC"])
+def test_file_keywords_read_relative_to_the_working_directory(tmp_path: Path, keyword: str) -> None:
+    """``DigitMap "f"`` and ``ManufacturerCVC "f"`` read f from the working directory, giving the tool's bytes."""
+    lines = (REF / "keywords" / "vectors.tsv").read_text().splitlines()
+    vector = next(line.split("\t") for line in lines if f"{{ {keyword} " in line)
+    for name in ("digitmap.txt", "cvc.der"):
+        (tmp_path / name).write_bytes((REF / "keywords" / name).read_bytes())
+    (tmp_path / "in.conf").write_text(vector[2] + "\n")
+    result = run("-e", "in.conf", str(REF / "keyfile"), "out.cfg", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert (tmp_path / "out.cfg").read_bytes().hex() == vector[4]
+    (tmp_path / "cvc.der").unlink()
+    (tmp_path / "digitmap.txt").unlink()
+    missing = run("-e", "in.conf", str(REF / "keyfile"), "out2.cfg", cwd=tmp_path)
+    assert missing.returncode == 255
+    assert b"cannot read" in missing.stderr
+    assert not (tmp_path / "out2.cfg").exists()

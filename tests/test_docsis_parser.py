@@ -52,6 +52,14 @@ def test_keyword_in_the_wrong_block_is_rejected() -> None:
     assert "DsServiceFlow" in str(error)
 
 
+def test_keyword_of_another_block_meaning_the_same_here_is_taken() -> None:
+    """ClassifierRef (sub-type 1, one byte) inside the drop classifier is its ClassifierReference, as in the tool."""
+    borrowed = parse("Main { UpstreamDropPacketClassification { ClassifierRef 7; IpPacketClassifier { IpProto 6; } } }")
+    own = parse("Main { UpstreamDropPacketClassification { ClassifierReference 7; "
+                "IPv4PacketClassification { IPProtocol 6; } } }")
+    assert borrowed == own == [(60, bytes.fromhex("010107" "0904 020200 06".replace(" ", "")), 1)]
+
+
 def test_top_level_keyword_inside_a_block_is_rejected() -> None:
     """SnmpMibObject and MaxCPE belong at the top level only."""
     assert isinstance(fails("Main { DsServiceFlow { MaxCPE 3; } }"), WrongBlockError)
@@ -108,10 +116,16 @@ def test_32_bit_fields_accept_their_maximum() -> None:
     ("SnmpMibObject sysContact.0 Float 1;", "not supported"),
     ("SnmpMibObject sysContact.0 String 12;", '"string"'),
     ("SnmpMibObject sysContact.0 Integer 1.5;", "decimal number"),
-    ("SnmpWriteControl sysContact.0 1;", "numeric OID"),
+    ("SnmpWriteControl sysContact.0 1;", "numeric OID or one from iso"),
     ("GenericTLV TlvCode 99 TlvLength 3 TlvValue 0xbeef;", "does not match"),
     ("GenericTLV TlvCode 6 TlvLength 1 TlvValue 0x00;", "encoder adds it"),
     ("GenericTLV TlvCode 99 TlvType Float TlvValue 1;", "TlvType"),
+    ("SubMgmtFilters 1;", "at least two numbers"),  # the tool's list encoders crash on one number
+    ("SubMgmtCPEIPv6PrefixList 2001:db8::/129;", "0-128"),
+    ("SubscriberManagementCPEIPv6Table 2001:db8::1,10.0.0.1;", "IPv6"),
+    ("PTPAddressConfigurations { PTPSourceIPAddressConfiguration 10.0.0.256; }", "IPv4"),
+    ('DigitMap "dial.txt";', "files are not read"),
+    ("DigitMap dial.txt;", "file name"),
 ])
 def test_bad_values(text: str, fragment: str) -> None:
     """A value of the wrong form is a BadValueError (exit 255) whose message says what was expected."""

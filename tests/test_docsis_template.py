@@ -252,3 +252,11 @@ def test_line_cache_never_mixes_devices() -> None:
         values = {"provbase.max_cpe.0": cpe, "modem.street.0": street}
         filled = text.replace("{provbase.max_cpe.0}", cpe).replace("{modem.street.0}", street)
         assert template.encode(values, b"k") == encode(filled, b"k")
+
+
+def test_file_keywords_are_refused_in_templates() -> None:
+    """A configfile from the database cannot make the daemon read a file: DigitMap and the CVC files name the line."""
+    for line in ('DigitMap "/etc/shadow";', 'ManufacturerCVC "/tftpboot/keyfile";'):
+        with pytest.raises(BadValueError, match="files are not read") as caught:
+            compile_template(f"Main {{\n  NetworkAccess 1;\n  {line}\n}}")
+        assert caught.value.line == 3
