@@ -26,6 +26,7 @@ from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
 from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
+from provha_daemon.failures import ROW, TFTP_DEVICE, Failures
 from provha_daemon.plant import Modem, Mta, Plant, Skipped, collector_paused
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.render.tftp import Chain, Device, TftpRenderer, TftpSettings
@@ -132,6 +133,9 @@ class Rebuilder:
         self.target = Target(config.dhcp.dir, MANAGED, Ownership.for_group(config.dhcp.file_group))
         self.files = FileSet(config.tftp.dir, TFTP_MANAGED, Ownership.for_group(None), config.tftp.file_mode)
         self.cvc_cache: dict[tuple[str, int, int], list[str]] = {}
+        # what failed in the last rebuild: a repeating failure is logged when it starts, changes or ends
+        self.device_failures = Failures(TFTP_DEVICE)
+        self.row_failures = Failures(ROW)
 
     def adopt(self, previous: Rebuilder) -> None:
         """Keep what a previous Rebuilder of this process knows of the TFTP tree (SIGHUP): with the same tree,
@@ -142,6 +146,7 @@ class Rebuilder:
                                                                      new.mode):
             self.files = old
             self.cvc_cache = previous.cvc_cache
+        self.device_failures, self.row_failures = previous.device_failures, previous.row_failures
 
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
@@ -200,8 +205,11 @@ class Rebuilder:
         result.durations["render"] = time.perf_counter() - timer
         for event, fields in rendered.warnings:
             log.warning(event, **fields)
+        rows = self.row_failures
+        rows.begin()
         for skipped in plant.skipped:
-            log.warning("row.skipped", table=skipped.table, id=skipped.id, reason=skipped.reason)
+            rows.failed((skipped.table, skipped.id), skipped.reason, skipped.id)
+        rows.finish(unseen_recovered=True)
 
         if dry_run:
             with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
@@ -276,6 +284,7 @@ class Rebuilder:
         renderer = TftpRenderer(plant, TftpSettings(key, mta_hash), self._safe_firmware_lines)
         files = self.files
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
+        self.device_failures.begin()
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
             try:
@@ -298,6 +307,7 @@ class Rebuilder:
                     self._tftp_device(renderer, kind, record, chain, device, full, counts, result)
                 files.remove_unwanted()
                 files.sync()
+                self.device_failures.finish()
             except OSError as exc:  # a full disk, a read-only tree: this rebuild fails, the service goes on
                 raise ApplyError(f"cannot write the TFTP tree {tftp.dir}: {exc}") from exc
             finally:
@@ -316,6 +326,7 @@ class Rebuilder:
         counts["devices"] += 1
         # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
         if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
+            self.device_failures.passed((kind, device.id))
             return
         counts["encoded"] += 1
         if isinstance(record, Modem):
@@ -327,9 +338,10 @@ class Rebuilder:
             files.keep(conf)
             files.keep(cfg)
             result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
-            log.warning("tftp.device_failed", kind=kind, id=device.id,
-                        configfile=device.configfile_id, error=device.error)
+            self.device_failures.failed((kind, device.id), device.error, f"{kind} {device.id}",
+                                        configfile=device.configfile_id)
             return
+        self.device_failures.passed((kind, device.id))
         files.put(conf, device.text, device.key, verify=full)
         files.put(cfg, device.data, device.key, verify=full)
 

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import structlog
 
 from provha_daemon.config import load_config
 from provha_daemon.docsis import MtaHash, decode, encode
@@ -161,6 +162,39 @@ async def test_broken_template_fails_only_its_modems(plant: tuple[PlantDB, Setup
     for path in (setup.tftp_dir / "cm/cm-100010.cfg", setup.tftp_dir / "cm/cm-100011.conf"):
         assert path.read_bytes() == before[path]
     assert b"12000000" in (setup.tftp_dir / "cm/cm-100001.conf").read_bytes()
+
+
+async def test_repeating_failures_are_logged_once(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+    """A broken template logs tftp.device_failed per device on the first rebuild only; every rebuild while it fails
+    logs one tftp.failures summary; the fix logs tftp.device_recovered per device. A fresh Rebuilder logs all."""
+    db, _, rebuilder = plant
+    await _rebuild(rebuilder)
+    db.execute("UPDATE configfile SET text = 'BogusKeyword 1;' WHERE id = 4")
+    events = []
+    for _ in range(3):
+        with structlog.testing.capture_logs() as logs:
+            await _rebuild(rebuilder)
+        events.append([e for e in logs if e["event"].startswith("tftp.")])
+    first, second, third = events
+    assert sorted((e["kind"], e["id"]) for e in first if e["event"] == "tftp.device_failed") == [
+        ("cm", 100010), ("cm", 100011)]
+    assert all(e["configfile"] == 4 and "BogusKeyword" in e["reason"] for e in first if e["event"] ==
+               "tftp.device_failed")
+    for later in (second, third):
+        assert [e["event"] for e in later] == ["tftp.failures"]
+        (summary,) = later
+        assert summary["count"] == 2
+        (reason,) = summary["reasons"]
+        assert summary["reasons"][reason] == 2 and "BogusKeyword" in reason
+        assert summary["examples"][reason] == ["cm 100010", "cm 100011"]
+    with structlog.testing.capture_logs() as logs:
+        await _rebuild(Rebuilder(rebuilder.config, rebuilder.addresses))
+    assert sum(e["event"] == "tftp.device_failed" for e in logs) == 2  # --once: a fresh memory logs every failure
+    db.execute("UPDATE configfile SET text = 'SnmpMibObject sysLocation.0 String \"x\";' WHERE id = 4")
+    with structlog.testing.capture_logs() as logs:
+        await _rebuild(rebuilder)
+    assert sorted((e["event"], e["id"]) for e in logs if e["event"].startswith("tftp.")) == [
+        ("tftp.device_recovered", 100010), ("tftp.device_recovered", 100011)]
 
 
 async def test_one_modem_change_rewrites_only_its_files(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
