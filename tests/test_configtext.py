@@ -8,6 +8,7 @@ import decimal
 import pytest
 
 from provha_daemon.configtext import (
+    TextError,
     evaluate,
     fill,
     lines,
@@ -48,7 +49,6 @@ def test_placeholders() -> None:
         ("MaxRateSustained {100,*,1.1};", "MaxRateSustained 110;"),
         ("X {5,/,2};", "X 3;"),  # PHP round: half away from zero
         ("X {-5,/,2};", "X -3;"),
-        ("X {1,/,0};", None),  # division by zero drops the line
         ("Active {{phonenumber.active.1},?,2};", "Active 2;"),
         ("Active {1,?,2};", "Active 1;"),
         ('S "{abcdef,2}";', 'S "cdef";'),
@@ -61,6 +61,12 @@ def test_placeholders() -> None:
 def test_expressions(row: str, result: str | None) -> None:
     """NMS Prime's _calc_eval: arithmetic, defaults, substrings; anything else drops the line."""
     assert lines(row) == ("" if result is None else f"\n\t{result}")
+
+
+def test_division_by_zero_aborts_like_php_8() -> None:
+    """PHP 8's DivisionByZeroError is not caught by _calc_eval: NMS Prime 3.1.0 builds no config at all."""
+    with pytest.raises(TextError, match="division by zero"):
+        lines("X {1,/,0};")
 
 
 def test_evaluate_uses_the_first_group() -> None:

@@ -155,7 +155,11 @@ def _body(chain: Chain, values: Mapping[str, str], slots: dict[str, str]) -> lis
             if name in values:
                 text = text.replace(f"{{{name}}}", values[name])
         group = _LEFT.search(text)
-        evaluated = ct.evaluate(text, group.group()) if group else text
+        try:
+            evaluated = ct.evaluate(text, group.group()) if group else text
+        except ct.TextError as exc:
+            configfile_id, line = row.origin
+            raise ct.TextError(f"configfile {configfile_id} line {line}: {exc}") from None
         if evaluated is not None and not _LEFT.search(evaluated):
             slots[f"eval.{index}.0"] = f"\t{evaluated}"
             out.append(evaluated)
@@ -282,7 +286,11 @@ class TftpRenderer:
             return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
         slots: dict[str, str] = {}
-        body = _body(chain, found, slots)
+        try:
+            body = _body(chain, found, slots)
+        except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
+            device.error = str(exc)
+            return device
         text = "\n\t".join(["", *body]) if body else ""
         macs = [m.mac for m in mtas if m.mac]
         head = ct.modem_settings(access, max_cpe, macs, text)
@@ -344,7 +352,11 @@ class TftpRenderer:
             return device
         values = self.mta_values(mta_row, chain)
         slots: dict[str, str] = {}
-        body = _body(chain, values, slots)
+        try:
+            body = _body(chain, values, slots)
+        except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
+            device.error = str(exc)
+            return device
         device.text = ct.wrap_mta("\n\t".join(["", *body]) if body else "").encode()
         try:
             device.data = chain.template.encode({**values, **slots}, None, mta=True,
