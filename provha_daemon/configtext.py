@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 # A brace group without an inner opening brace: NMS Prime's test for "a placeholder is left on this line".
-_LEFT = re.compile(r"\{[^{]*\}")
+LEFT = re.compile(r"\{[^{]*\}")
 # What NMS Prime replaces an evaluated expression with: from the first "{" to the last "}" of the line.
 _GREEDY = re.compile(r"\{.*\}")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)\.(\d+)\}")
@@ -215,25 +215,37 @@ def evaluate(row: str, group: str) -> str | None:
     """
     if row.startswith("raw;"):
         return row
-    ops = group.strip("{}").split(",")
-    if len(ops) == 3 and is_numeric(ops[0]) and ops[1] in ("+", "-", "*", "/") and is_numeric(ops[2]):
-        result = php_float(php_round(float(_arith(_literal(ops[0]), ops[1], _literal(ops[2])))))
-    elif len(ops) == 3 and ops[1] == "?":
-        result = ops[2] if "}" in ops[0] else ops[0]
-    elif len(ops) == 2:
-        result = php_substr(ops[0], php_intval(ops[1]))
-    elif len(ops) == 3:
-        result = php_substr(ops[0], php_intval(ops[1]), php_intval(ops[2]))
-    else:
+    result = expression(group)
+    if result is None:
         return None
     return _GREEDY.sub(lambda m: php_replacement(result, m.group()), row, count=1)
+
+
+def expression(group: str) -> str | None:
+    """The value of one ``{…}`` group as ``_calc_eval`` computes it (before ``preg_replace``), None if it has none."""
+    ops = group.strip("{}").split(",")
+    if len(ops) == 3 and is_numeric(ops[0]) and ops[1] in ("+", "-", "*", "/") and is_numeric(ops[2]):
+        return php_float(php_round(float(_arith(_literal(ops[0]), ops[1], _literal(ops[2])))))
+    if len(ops) == 3 and ops[1] == "?":
+        return ops[2] if "}" in ops[0] else ops[0]
+    if len(ops) == 2:
+        return php_substr(ops[0], php_intval(ops[1]))
+    if len(ops) == 3:
+        return php_substr(ops[0], php_intval(ops[1]), php_intval(ops[2]))
+    return None
+
+
+def expression_span(row: str) -> tuple[int, int] | None:
+    """Where ``_calc_eval``'s ``preg_replace('/\\{.*\\}/')`` puts the result: the first ``{`` to the last ``}``."""
+    m = _GREEDY.search(row)
+    return (m.start(), m.end()) if m else None
 
 
 def lines(text: str, extensions: Sequence[str] = ()) -> str:
     """Each line of a filled template (and the extension lines) as ``\\n\\t<line>``, unresolved lines dropped."""
     out = []
     for row in [*text.split("\n"), *extensions]:
-        group = _LEFT.search(row)
+        group = LEFT.search(row)
         if group is not None:
             evaluated = evaluate(row, group.group())
             if evaluated is None:

@@ -49,6 +49,7 @@ class Failures:
     events: Events
     previous: dict[tuple[Any, ...], str] = field(default_factory=dict)
     current: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    _owned: dict[tuple[Any, ...], list[tuple[Any, ...]]] = field(default_factory=dict)  # key[:2] -> keys
     examples: dict[str, list[Any]] = field(default_factory=dict)
 
     def begin(self) -> None:
@@ -63,6 +64,15 @@ class Failures:
             ids.append(example)
         if self.previous.get(key) != reason:
             log.warning(self.events.failed, **self.events.fields(key), **fields, reason=reason)
+
+    def carry(self, owner: tuple[Any, ...]) -> None:
+        """Keep, without logging, last round's failures of keys that start with ``owner`` (a device that was not
+        rebuilt this round still has the rows it had)."""
+        for key in self._owned.get(owner, ()):
+            self.current[key] = reason = self.previous[key]
+            ids = self.examples.setdefault(reason, [])
+            if len(ids) < EXAMPLES:
+                ids.append(" ".join(map(str, owner)))
 
     def passed(self, key: tuple[Any, ...]) -> None:
         """``key`` is fine this round; logged if it failed in the previous one."""
@@ -88,4 +98,7 @@ class Failures:
                         examples={reason: self.examples[reason] for reason in top},
                         **({"other_failures": rest} if rest else {}))
         self.previous, self.current, self.examples = self.current, {}, {}
+        self._owned = {}
+        for key in self.previous:
+            self._owned.setdefault(key[:2], []).append(key)
         return count

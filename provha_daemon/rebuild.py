@@ -26,7 +26,7 @@ from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
 from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
-from provha_daemon.failures import ROW, TFTP_DEVICE, Failures
+from provha_daemon.failures import ROW, TFTP_DEVICE, TFTP_LINE, Failures
 from provha_daemon.plant import Modem, Mta, Plant, Skipped, collector_paused
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.render.tftp import Chain, Device, TftpRenderer, TftpSettings
@@ -136,6 +136,7 @@ class Rebuilder:
         # what failed in the last rebuild: a repeating failure is logged when it starts, changes or ends
         self.device_failures = Failures(TFTP_DEVICE)
         self.row_failures = Failures(ROW)
+        self.line_failures = Failures(TFTP_LINE)
 
     def adopt(self, previous: Rebuilder) -> None:
         """Keep what a previous Rebuilder of this process knows of the TFTP tree (SIGHUP): with the same tree,
@@ -147,6 +148,7 @@ class Rebuilder:
             self.files = old
             self.cvc_cache = previous.cvc_cache
         self.device_failures, self.row_failures = previous.device_failures, previous.row_failures
+        self.line_failures = previous.line_failures
 
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
@@ -285,6 +287,7 @@ class Rebuilder:
         files = self.files
         counts = {"devices": 0, "encoded": 0, "written": 0, "removed": 0, "errors": 0}
         self.device_failures.begin()
+        self.line_failures.begin()
         tftp.dir.mkdir(parents=True, exist_ok=True)
         with lock_directory(tftp.dir):
             try:
@@ -308,6 +311,7 @@ class Rebuilder:
                 files.remove_unwanted()
                 files.sync()
                 self.device_failures.finish()
+                counts["lines_dropped"] = self.line_failures.finish(unseen_recovered=True)
             except OSError as exc:  # a full disk, a read-only tree: this rebuild fails, the service goes on
                 raise ApplyError(f"cannot write the TFTP tree {tftp.dir}: {exc}") from exc
             finally:
@@ -327,6 +331,7 @@ class Rebuilder:
         # Same inputs as last time: nothing to encode. A full rebuild also checks both files on disk.
         if files.unchanged(conf, device.key, verify=full) and files.unchanged(cfg, device.key, verify=full):
             self.device_failures.passed((kind, device.id))
+            self.line_failures.carry((kind, device.id))
             return
         counts["encoded"] += 1
         if isinstance(record, Modem):
@@ -342,6 +347,9 @@ class Rebuilder:
                                         configfile=device.configfile_id)
             return
         self.device_failures.passed((kind, device.id))
+        for configfile_id, line, column, reason in device.drops:
+            self.line_failures.failed((kind, device.id, configfile_id, column), reason, f"{kind} {device.id}",
+                                      line=line)
         files.put(conf, device.text, device.key, verify=full)
         files.put(cfg, device.data, device.key, verify=full)
 

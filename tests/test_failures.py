@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from provha_daemon.failures import EXAMPLES, ROW, TFTP_DEVICE, Failures
+from provha_daemon.failures import EXAMPLES, ROW, TFTP_DEVICE, TFTP_LINE, Failures
 
 
 def _round(failures: Failures, failing: dict[int, str], passing: tuple[int, ...] = (),
@@ -70,3 +70,17 @@ def test_rows_no_longer_skipped_are_logged_as_recovered() -> None:
         failures.finish(unseen_recovered=True)
     assert [(e["event"], e.get("table"), e.get("id")) for e in logs] == [
         ("row.skipped", "modem", 7), ("rows.skipped", None, None), ("row.recovered", "modem", 7)]
+
+
+def test_failures_of_devices_not_rebuilt_are_carried_silently() -> None:
+    """A device whose files were unchanged keeps last round's dropped lines: no recovery, no new event."""
+    failures = Failures(TFTP_LINE)
+    with structlog.testing.capture_logs() as logs:
+        failures.begin()
+        failures.failed(("cm", 1, 4, "modem.street"), "cannot be a single word here", "cm 1")
+        failures.finish(unseen_recovered=True)
+        failures.begin()
+        failures.carry(("cm", 1))
+        failures.finish(unseen_recovered=True)
+    assert [e["event"] for e in logs] == ["tftp.line_dropped", "tftp.lines_dropped", "tftp.lines_dropped"]
+    assert logs[-1]["examples"] == {"cannot be a single word here": ["cm 1"]}

@@ -197,6 +197,44 @@ async def test_repeating_failures_are_logged_once(plant: tuple[PlantDB, Setup, R
         ("tftp.device_recovered", 100010), ("tftp.device_recovered", 100011)]
 
 
+async def test_a_database_value_never_adds_a_setting(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+    """A street that would close the string and add NetworkAccess 1 stays one string; the modem keeps one
+    NetworkAccess TLV and the .conf escapes the quotes (the tool reads \" as a quote: encoding it gives the .cfg)."""
+    db, setup, rebuilder = plant
+    db.execute("UPDATE modem SET street = 'x\"; NetworkAccess 1; SnmpMibObject sysContact.0 String \"y', "
+               "updated_at = NOW() WHERE id = 100010")
+    result = await _rebuild(rebuilder)
+    assert result.tftp["errors"] == 0
+    conf = (setup.tftp_dir / "cm/cm-100010.conf").read_text()
+    assert 'String "x\\"; NetworkAccess 1; SnmpMibObject sysContact.0 String \\"y";' in conf
+    data = (setup.tftp_dir / "cm/cm-100010.cfg").read_bytes()
+    statements = [line.strip() for line in decode(data, key=KEY).text.splitlines()]
+    assert sum(line.startswith("NetworkAccess") for line in statements) == 1
+    assert encode(conf, KEY) == data
+
+
+async def test_a_value_that_cannot_be_its_token_drops_its_line_once(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+    """A street where an OID index belongs drops that line for both modems of configfile 4 (commented in the
+    .conf, warned once per device, then one summary per rebuild); the devices still get their configs."""
+    db, setup, rebuilder = plant
+    db.execute("UPDATE configfile SET text = CONCAT(text, '\\nSnmpMibObject docsDevNmAccessIp.{modem.street.0} "
+               "IPAddress 10.0.0.1;') WHERE id = 4")
+    logs = []
+    for _ in range(2):
+        with structlog.testing.capture_logs() as captured:
+            result = await _rebuild(rebuilder)
+        assert result.tftp["errors"] == 0 and result.tftp["lines_dropped"] == 2
+        logs.append([e for e in captured if e["event"].startswith("tftp.line")])
+    first, second = logs
+    assert sorted((e["id"], e["configfile"], e["column"], e["line"]) for e in first
+                  if e["event"] == "tftp.line_dropped") == [(100010, 4, "modem.street", 2),
+                                                             (100011, 4, "modem.street", 2)]
+    assert [e["event"] for e in second] == ["tftp.lines_dropped"]
+    conf = (setup.tftp_dir / "cm/cm-100011.conf").read_text()
+    assert "/* dropped: modem.street " in conf and "docsDevNmAccessIp.{modem.street.0}" in conf
+    assert encode(conf, KEY) == (setup.tftp_dir / "cm/cm-100011.cfg").read_bytes()
+
+
 async def test_one_modem_change_rewrites_only_its_files(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
     """A change of one modem re-encodes that modem alone and rewrites only its two files."""
     db, setup, rebuilder = plant

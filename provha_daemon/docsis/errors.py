@@ -67,3 +67,11 @@ class TemplateValueError(DocsisError):
 
 class DecodeError(DocsisError):
     """A binary that cannot be read as a config file at all (empty, or not TLVs)."""
+
+
+class PlaceholderValueError(DocsisError):
+    """A database value that cannot be the token its placeholder stands for (``column`` names the placeholder)."""
+
+    def __init__(self, message: str, *, line: int | None = None, keyword: str | None = None, column: str) -> None:
+        super().__init__(message, line=line, keyword=keyword)
+        self.column = column

@@ -26,11 +26,16 @@ EOF = "eof"
 
 
 class Token(NamedTuple):
-    """One token: its kind (``word``, ``string``, ``{``, ``}``, ``;``, ``marker`` or ``eof``), text and line."""
+    """One token: its kind (``word``, ``string``, ``{``, ``}``, ``;``, ``marker`` or ``eof``), text and line.
+
+    ``source`` names the placeholder whose database value the token holds (set by template filling), so that an
+    error in it can be told from an error of the template itself.
+    """
 
     kind: str
     text: str
     line: int
+    source: str = ""
 
 
 # printable ASCII except space, '"', '/', ';', '{', '}'; a '/' joins a word unless it starts a comment; after a

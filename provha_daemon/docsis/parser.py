@@ -37,7 +37,9 @@ from typing import NoReturn
 from provha_daemon.docsis import ber
 from provha_daemon.docsis.errors import (
     BadValueError,
+    DocsisError,
     DocsisSyntaxError,
+    PlaceholderValueError,
     UnknownKeywordError,
     WrongBlockError,
 )
@@ -221,6 +223,20 @@ class Parser:
         return nodes
 
     def _statement(self, block: Keyword, out: list[Node]) -> None:
+        start = self._pos
+        try:
+            self._one_statement(block, out)
+        except PlaceholderValueError:
+            raise
+        except DocsisError as exc:
+            # the token just read caused it; if a database value fills it, the value is to blame, not the template
+            culprit = self._tokens[max(self._pos - 1, start)]
+            if culprit.source:
+                raise PlaceholderValueError(exc.message, line=exc.line, keyword=exc.keyword,
+                                            column=culprit.source) from None
+            raise
+
+    def _one_statement(self, block: Keyword, out: list[Node]) -> None:
         token = self._next()
         if token.kind == MARKER:
             out.append(Slot(int(token.text), block, token.line))

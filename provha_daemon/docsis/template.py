@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from provha_daemon.docsis.encoder import MtaHash, build
 from provha_daemon.docsis.errors import DocsisError, DocsisSyntaxError, TemplateValueError
+from provha_daemon.docsis.keywords import Keyword
 from provha_daemon.docsis.lexer import MAX_STRING, STRING, WORD, WORD_TEXT, Token, tokenize
 from provha_daemon.docsis.parser import (
     BlockNode,
@@ -173,19 +174,42 @@ class Template:
                 out.append("" if NMS_DROP.search(line) else line)
         return "\n".join(out)
 
-    def items(self, values: Mapping[str, str]) -> list[Item]:
-        """The top-level items for one modem."""
+    def slot_blocks(self) -> dict[str, Keyword]:
+        """For each dynamic line that is one placeholder alone, the block it stands in (fast templates only).
+
+        A caller that parses such a line's text itself passes the items to ``encode`` (``given``).
+        """
+        found: dict[str, Keyword] = {}
+
+        def walk(nodes: Sequence[Node]) -> None:
+            for node in nodes:
+                if type(node) is Slot:
+                    line = self._dynamic[node.index]
+                    if len(line.names) == 1 and not "".join(line.pieces).strip():
+                        found[line.names[0]] = node.block
+                elif isinstance(node, BlockNode):
+                    walk(node.children)
+
+        walk(self._nodes)
+        return found
+
+    def items(self, values: Mapping[str, str], given: Mapping[str, list[Item]] | None = None) -> list[Item]:
+        """The top-level items for one modem; ``given`` holds ready items for lines that are one placeholder."""
         if not self.fast:
             return parse(self.render(values))
-        return self._assemble(self._nodes, values)
+        return self._assemble(self._nodes, values, given or {})
 
-    def _assemble(self, nodes: Sequence[Node], values: Mapping[str, str]) -> list[Item]:
+    def _assemble(self, nodes: Sequence[Node], values: Mapping[str, str],
+                  given: Mapping[str, list[Item]]) -> list[Item]:
         out: list[Item] = []
         for node in nodes:
             if type(node) is tuple:
                 out.append(node)
             elif type(node) is Slot:
                 line = self._dynamic[node.index]
+                if len(line.names) == 1 and line.names[0] in given:
+                    out += given[line.names[0]]
+                    continue
                 if not all(name in values for name in line.names):
                     continue  # NMS Prime drops a line with an unfilled placeholder
                 # Many lines take the same values on many devices (a QoS rate, a provbase setting): the items of a
@@ -199,7 +223,7 @@ class Template:
                     self._items[key] = cached
                 out += cached
             elif isinstance(node, BlockNode):
-                children = self._assemble(node.children, values)
+                children = self._assemble(node.children, values, given)
                 if not children:
                     raise DocsisSyntaxError(f"{node.name} block is empty once lines without values are dropped",
                                             line=node.line, keyword=node.name)
@@ -214,9 +238,10 @@ class Template:
         return [] if text is None else parse_fragment(text, node.block, line.number)
 
     def encode(self, values: Mapping[str, str], key: bytes | None = None, *, mta: bool = False,
-               mta_hash: MtaHash | None = None) -> bytes:
-        """The config file for one modem: ``values`` fill the placeholders, ``key`` is the CMTS shared secret."""
-        return build(self.items(values), key, mta=mta, mta_hash=mta_hash)
+               mta_hash: MtaHash | None = None, given: Mapping[str, list[Item]] | None = None) -> bytes:
+        """The config file for one modem: ``values`` fill the placeholders, ``key`` is the CMTS shared secret;
+        ``given`` holds items parsed by the caller for lines that are one placeholder alone (``slot_blocks``)."""
+        return build(self.items(values, given), key, mta=mta, mta_hash=mta_hash)
 
 
 def compile_template(text: str) -> Template:

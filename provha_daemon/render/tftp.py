@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from provha_daemon import configtext as ct
 from provha_daemon.docsis import DocsisError, MtaHash, Template, compile_template
+from provha_daemon.docsis.keywords import Keyword
+from provha_daemon.docsis.parser import Item
 from provha_daemon.plant import SEPARATOR, ConfigFile, Modem, Mta, Plant, modem_access
+from provha_daemon.render.rows import Dropped, Filled, fill_row, normalise
 
 _LEFT = re.compile(r"\{[^{]*\}")
 _SIMPLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z0-9_]+\.\d+\}")
@@ -57,6 +60,9 @@ class Chain:
     lines: dict[int, tuple[int, int]]  # template line -> (configfile id, line)
     digest: bytes = b""
     names: frozenset[str] = frozenset()  # every placeholder the chain's rows name
+    parts: dict[int, tuple[int, int]] = field(default_factory=dict)  # dynamic row -> (template lines, first line)
+    blocks: dict[str, Keyword] = field(default_factory=dict)  # slot name -> the block its row stands in
+    filled: dict[tuple[object, ...], Filled | Dropped | None] = field(default_factory=dict)  # per row and values
 
 
 @dataclass(slots=True)
@@ -71,6 +77,7 @@ class Device:
     text: bytes = b""
     data: bytes = b""
     error: str = ""
+    drops: tuple[tuple[int, int, str, str], ...] = ()  # rows dropped for a value: configfile, line, column, why
 
 
 def chain_of(configfiles: Mapping[int, ConfigFile], configfile_id: int) -> list[ConfigFile]:
@@ -112,8 +119,13 @@ def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, fir
     skeleton = (["Main", "{", "\tMtaConfigDelimiter 1;"] if mta else
                 ["Main", "{", "\tNetworkAccess {head.access.0};", "\tMaxCPE {head.maxcpe.0};", "{head.cpemac.0}"])
     for index, row in enumerate(rows):
-        chain.lines[len(skeleton) + 1] = row.origin
-        skeleton.append(f"\t{row.text}" if row.kind != "eval" else f"{{eval.{index}.0}}")
+        # NMS Prime splits rows at LF only; the CRs of CR LF or lone CR line ends are line breaks for the tool
+        count = normalise(row.text).count("\n") + 1
+        if row.kind != "static":
+            chain.parts[index] = (count, len(skeleton) + 1)
+        for part, text in enumerate(normalise(row.text).split("\n")):
+            chain.lines[len(skeleton) + 1] = row.origin
+            skeleton.append(f"\t{text}" if row.kind == "static" else f"{{row.{index}.{part}}}")
     skeleton += ["\tMtaConfigDelimiter 255;", "}"] if mta else ["}"]
     digest = hashlib.blake2b(digest_size=16)
     for row in rows:
@@ -122,6 +134,7 @@ def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, fir
     chain.names = frozenset(name for row in rows for name in row.names)
     try:
         chain.template = compile_template("\n".join(skeleton))
+        chain.blocks = chain.template.slot_blocks()
     except DocsisError as exc:
         chain.error = exc
     return chain
@@ -133,36 +146,55 @@ def _origin(chain: Chain, exc: DocsisError) -> str:
     return f"{where}: {exc.message}"
 
 
-def _body(chain: Chain, values: Mapping[str, str], slots: dict[str, str]) -> list[str]:
-    """The rows NMS Prime keeps for one device, filled and evaluated; eval results go into ``slots``."""
-    out = []
+_FILLED_CACHE = 16384  # filled rows remembered per chain (per-device values like a street do not repeat)
+
+
+@dataclass(slots=True)
+class _Assembly:
+    """One device's rows: the .conf lines, the template's slot texts and ready items, the rows dropped."""
+
+    rows: list[str] = field(default_factory=list)
+    slots: dict[str, str] = field(default_factory=dict)
+    given: dict[str, list[Item]] = field(default_factory=dict)
+    drops: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+
+def _assemble(chain: Chain, values: Mapping[str, str]) -> _Assembly:
+    """The rows NMS Prime keeps for one device, each value one token (``render.rows``); raises ``TextError``
+    (naming configfile and line) where NMS Prime's PHP aborts, ``DocsisError`` for a template error."""
+    out = _Assembly()
     for index, row in enumerate(chain.rows):
         if row.kind == "static":
-            out.append(row.text)
+            out.rows.append(normalise(row.text))
             continue
-        if row.kind == "simple":
-            if not all(name in values for name in row.names):
-                continue
-            text = row.text
-            for name in row.names:
-                text = text.replace(f"{{{name}}}", values[name])
-            if _LEFT.search(text):  # a value with braces: the template drops such a line too
-                continue
-            out.append(text)
+        count, line = chain.parts[index]
+        key = (index, *(values.get(name) for name in row.names))
+        if key in chain.filled:
+            filled = chain.filled[key]
+        else:
+            try:
+                filled = fill_row(row.text, values, chain.blocks.get(f"row.{index}.0"), line)
+            except ct.TextError as exc:
+                configfile_id, number = row.origin
+                raise ct.TextError(f"configfile {configfile_id} line {number}: {exc}") from None
+            if len(chain.filled) >= _FILLED_CACHE:
+                chain.filled.clear()
+            chain.filled[key] = filled
+        if filled is None:
             continue
-        text = row.text
-        for name in row.names:
-            if name in values:
-                text = text.replace(f"{{{name}}}", values[name])
-        group = _LEFT.search(text)
-        try:
-            evaluated = ct.evaluate(text, group.group()) if group else text
-        except ct.TextError as exc:
-            configfile_id, line = row.origin
-            raise ct.TextError(f"configfile {configfile_id} line {line}: {exc}") from None
-        if evaluated is not None and not _LEFT.search(evaluated):
-            slots[f"eval.{index}.0"] = f"\t{evaluated}"
-            out.append(evaluated)
+        if isinstance(filled, Dropped):
+            configfile_id, number = row.origin
+            out.drops.append((configfile_id, number, filled.column, filled.reason))
+            shown = normalise(row.text).replace("*/", "* /").replace("\n", " ")
+            out.rows.append(f"/* dropped: {filled.column} {filled.reason}: {shown} */")
+            continue
+        out.rows.append(filled.text)
+        parts = filled.text.split("\n")
+        for part in range(count):
+            name = f"row.{index}.{part}"
+            out.slots[name] = parts[part] if part < len(parts) and part < count - 1 else " ".join(parts[part:])
+            if filled.items is not None:
+                out.given[name] = filled.items if part == 0 else []
     return out
 
 
@@ -285,23 +317,26 @@ class TftpRenderer:
             device.error = "a modem value a template names holds the control character U+001F"
             return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
-        slots: dict[str, str] = {}
         try:
-            body = _body(chain, found, slots)
+            assembly = _assemble(chain, found)
         except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
             device.error = str(exc)
             return device
-        text = "\n\t".join(["", *body]) if body else ""
+        except DocsisError as exc:
+            device.error = _origin(chain, exc)
+            return device
+        text = "\n\t".join(["", *assembly.rows]) if assembly.rows else ""
         macs = [m.mac for m in mtas if m.mac]
         head = ct.modem_settings(access, max_cpe, macs, text)
-        device.text = ct.wrap_modem(head, text).encode()
-        values = {**found, **slots, "head.access.0": "1" if access else "0"}
+        device.text = ct.wrap_modem(head, text).encode("utf-8", "surrogateescape")
+        device.drops = tuple(assembly.drops)
+        values = {**assembly.slots, "head.access.0": "1" if access else "0"}
         if "\tMaxCPE " in head:
             values["head.maxcpe.0"] = str(max_cpe)
         if "CpeMacAddress" in head:
             values["head.cpemac.0"] = "".join(f"\tCpeMacAddress {mac};" for mac in macs)
         try:
-            device.data = chain.template.encode(values, self.settings.key)
+            device.data = chain.template.encode(values, self.settings.key, given=assembly.given)
         except DocsisError as exc:
             device.error = _origin(chain, exc)
         return device
@@ -351,16 +386,20 @@ class TftpRenderer:
             device.error = _origin(chain, chain.error) if chain.error else "no template"
             return device
         values = self.mta_values(mta_row, chain)
-        slots: dict[str, str] = {}
         try:
-            body = _body(chain, values, slots)
+            assembly = _assemble(chain, values)
         except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
             device.error = str(exc)
             return device
-        device.text = ct.wrap_mta("\n\t".join(["", *body]) if body else "").encode()
+        except DocsisError as exc:
+            device.error = _origin(chain, exc)
+            return device
+        rows = assembly.rows
+        device.text = ct.wrap_mta("\n\t".join(["", *rows]) if rows else "").encode("utf-8", "surrogateescape")
+        device.drops = tuple(assembly.drops)
         try:
-            device.data = chain.template.encode({**values, **slots}, None, mta=True,
-                                                mta_hash=self.settings.mta_hash)
+            device.data = chain.template.encode(assembly.slots, None, mta=True, mta_hash=self.settings.mta_hash,
+                                                given=assembly.given)
         except DocsisError as exc:
             device.error = _origin(chain, exc)
         return device
