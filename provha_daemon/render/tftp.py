@@ -46,6 +46,7 @@ class _Row:
     text: str
     names: tuple[str, ...]
     origin: tuple[int, int]  # (configfile id, line in that configfile's text; 0 for extension lines)
+    child: bool = False  # from a configfile with a parent: NMS Prime gives it no stand-in QoS
 
 
 @dataclass(slots=True)
@@ -94,11 +95,11 @@ def chain_of(configfiles: Mapping[int, ConfigFile], configfile_id: int) -> list[
 
 def _classify(configfile: ConfigFile, number: int, row: str) -> _Row:
     if _LEFT.search(row) is None:
-        return _Row("static", row, (), (configfile.id, number))
+        return _Row("static", row, (), (configfile.id, number), bool(configfile.parent_id))
     names = tuple(m.group()[1:-1] for m in _SIMPLE.finditer(row))
     if names and _LEFT.search(_SIMPLE.sub("", row)) is None:
-        return _Row("simple", row, names, (configfile.id, number))
-    return _Row("eval", row, names, (configfile.id, number))
+        return _Row("simple", row, names, (configfile.id, number), bool(configfile.parent_id))
+    return _Row("eval", row, names, (configfile.id, number), bool(configfile.parent_id))
 
 
 def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, firmware: FirmwareLines,
@@ -159,21 +160,32 @@ class _Assembly:
     drops: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
-def _assemble(chain: Chain, values: Mapping[str, str]) -> _Assembly:
+def _assemble(chain: Chain, values: Mapping[str, str], test_qos: bool = False) -> _Assembly:
     """The rows NMS Prime keeps for one device, each value one token (``render.rows``); raises ``TextError``
-    (naming configfile and line) where NMS Prime's PHP aborts, ``DocsisError`` for a template error."""
+    (naming configfile and line) where NMS Prime's PHP aborts, ``DocsisError`` for a template error.
+
+    ``test_qos``: the qos values are NMS Prime's stand-in for a modem without QoS, which only a configfile
+    without a parent gets; rows of child configfiles see their qos placeholders unresolved.
+    """
     out = _Assembly()
+    child_values: Mapping[str, str] | None = None
     for index, row in enumerate(chain.rows):
         if row.kind == "static":
             out.rows.append(normalise(row.text))
             continue
+        if test_qos and row.child:
+            if child_values is None:
+                child_values = {k: v for k, v in values.items() if not k.startswith("qos.")}
+            row_values = child_values
+        else:
+            row_values = values
         count, line = chain.parts[index]
-        key = (index, *(values.get(name) for name in row.names))
+        key = (index, *(row_values.get(name) for name in row.names))
         if key in chain.filled:
             filled = chain.filled[key]
         else:
             try:
-                filled = fill_row(row.text, values, chain.blocks.get(f"row.{index}.0"), line)
+                filled = fill_row(row.text, row_values, chain.blocks.get(f"row.{index}.0"), line)
             except ct.TextError as exc:
                 configfile_id, number = row.origin
                 raise ct.TextError(f"configfile {configfile_id} line {number}: {exc}") from None
@@ -258,8 +270,7 @@ class TftpRenderer:
         None when the modem's template columns cannot be told apart (a value holds the packing separator).
         """
         qos_row = self.qos_values.get(modem.qos_id or 0)
-        # Without a QoS NMS Prime fills a VoIP-only test rate (it does so for the root configfile of the chain;
-        # we fill it for every member, so a child's qos line is kept instead of dropped).
+        # Without a QoS NMS Prime fills a VoIP-only test rate, for configfiles without a parent only (_assemble).
         shared = qos_row if qos_row is not None else self.test_qos_values
         own: dict[str, str] = {}
         if self.modem_names:
@@ -318,7 +329,7 @@ class TftpRenderer:
             return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
         try:
-            assembly = _assemble(chain, found)
+            assembly = _assemble(chain, found, self.qos_values.get(modem.qos_id or 0) is None)
         except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
             device.error = str(exc)
             return device
