@@ -116,7 +116,7 @@ def test_32_bit_fields_accept_their_maximum() -> None:
     ("SnmpMibObject sysContact.0 Float 1;", "not supported"),
     ("SnmpMibObject sysContact.0 String 12;", '"string"'),
     ("SnmpMibObject sysContact.0 Integer 1.5;", "decimal number"),
-    ("SnmpWriteControl sysContact.0 1;", "numeric OID or one from iso"),
+    ("SnmpWriteControl sysContact.0 1;", "only numeric OIDs and paths from iso"),
     ("GenericTLV TlvCode 99 TlvLength 3 TlvValue 0xbeef;", "does not match"),
     ("GenericTLV TlvCode 6 TlvLength 1 TlvValue 0x00;", "encoder adds it"),
     ("GenericTLV TlvCode 99 TlvType Float TlvValue 1;", "TlvType"),

@@ -52,7 +52,7 @@ class BadValueError(DocsisError):
 
 
 class UnknownOidError(BadValueError):
-    """An OID that is neither numeric nor built from a name in our own table (``oids.py``)."""
+    """An OID the tool would not resolve in its MIB set (``oids.py``): an unknown name, a bad index, …"""
 
 
 class ValueRangeError(BadValueError):

@@ -125,7 +125,7 @@ def _snmp_hex(token: Token) -> tuple[int, bytes]:
 
 
 def _snmp_oid(token: Token) -> tuple[int, bytes]:
-    return ber.OBJECT_ID, ber.oid_content(oid(token, "SnmpMibObject ObjectID"))
+    return ber.OBJECT_ID, ber.oid_content(oid(token, "SnmpMibObject ObjectID", rooted=True))
 
 
 SNMP_TYPES: dict[str, Callable[[Token], tuple[int, bytes]]] = {
@@ -308,12 +308,7 @@ class Parser:
         return (SNMP_CODE, ber.varbind(arcs, tag, content), start.line)
 
     def _snmp_write(self, start: Token) -> Item:
-        oid_token = self._value("SnmpWriteControl")
-        # the tool reads this OID with read_objid alone: numbers, or a path from the root written from ``iso``
-        if oid_token.text.lstrip(".").split(".")[0] not in ("iso", "1", "0", "2"):
-            raise BadValueError(f"SnmpWriteControl takes a numeric OID or one from iso, not {oid_token.text}",
-                                line=oid_token.line, keyword="SnmpWriteControl")
-        arcs = oid(oid_token, "SnmpWriteControl")
+        arcs = oid(self._value("SnmpWriteControl"), "SnmpWriteControl", rooted=True)
         flag = integer(self._value("SnmpWriteControl"), "SnmpWriteControl", 0, 1)
         self._expect(";", "after the SnmpWriteControl value")
         return (10, ber.oid_tlv(arcs) + bytes((flag,)), start.line)

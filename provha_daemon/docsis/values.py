@@ -76,11 +76,13 @@ def hex_bytes(token: Token, keyword: str) -> bytes:
     return bytes.fromhex(digits)
 
 
-def oid(token: Token, keyword: str) -> tuple[int, ...]:
-    """The arcs of an OID word (numeric or from our name table)."""
+def oid(token: Token, keyword: str, *, rooted: bool = False, label_oid: bool = True) -> tuple[int, ...]:
+    """The arcs of an OID word, resolved in the MIB table as the tool resolves it in that place (``oids.resolve``):
+    ``rooted`` for ObjectID values, SnmpWriteControl and the OID keywords (numbers or a path from iso only),
+    ``label_oid`` where the tool's grammar takes its OID token only (not for the OID keywords)."""
     text = _need(token, WORD, keyword, "an OID")
     try:
-        return resolve(text)
+        return resolve(text, rooted=rooted, label_oid=label_oid)
     except OidError as exc:
         raise UnknownOidError(str(exc), line=token.line, keyword=keyword) from None
 
@@ -181,7 +183,7 @@ def _ushort_list_value(kw: Keyword, token: Token) -> bytes:
 
 
 def _oid_value(kw: Keyword, token: Token) -> bytes:
-    return ber.oid_tlv(oid(token, kw.name))
+    return ber.oid_tlv(oid(token, kw.name, rooted=True, label_oid=False))
 
 
 def _address(text: str, kw: Keyword, token: Token) -> bytes:
