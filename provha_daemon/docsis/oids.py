@@ -34,6 +34,7 @@ with ``-o`` the tool loads only net-snmp's default MIB list, so numeric decodes 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -523,6 +524,7 @@ def _check_token(text: str, label_oid: bool) -> None:
         raise OidError(f"{text}: not an OID the tool can read")
 
 
+@functools.lru_cache(maxsize=8192)  # a template names the same OIDs for every device; resolving walks the tree
 def resolve(text: str, *, rooted: bool = False, label_oid: bool = False) -> tuple[int, ...]:
     """The arcs of the OID ``text`` as the tool writes it (see the module docstring).
 
