@@ -147,6 +147,7 @@ def _origin(chain: Chain, exc: DocsisError) -> str:
     return f"{where}: {exc.message}"
 
 
+_AVM = re.compile(r"SnmpMibObject .*?.872.1.4.3.1.5.[\d] String")  # NMS Prime's test for an AVM FritzBox text
 _FILLED_CACHE = 16384  # filled rows remembered per chain (per-device values like a street do not repeat)
 
 
@@ -160,25 +161,20 @@ class _Assembly:
     drops: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
-def _assemble(chain: Chain, values: Mapping[str, str], test_qos: bool = False) -> _Assembly:
+def _assemble(chain: Chain, values: Mapping[str, str],
+              other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None = None) -> _Assembly:
     """The rows NMS Prime keeps for one device, each value one token (``render.rows``); raises ``TextError``
     (naming configfile and line) where NMS Prime's PHP aborts, ``DocsisError`` for a template error.
 
-    ``test_qos``: the qos values are NMS Prime's stand-in for a modem without QoS, which only a configfile
-    without a parent gets; rows of child configfiles see their qos placeholders unresolved.
+    NMS Prime fills each configfile of the chain on its own: ``other`` is (which rows, their values) where a
+    configfile gets other values than the rest (a child without the stand-in QoS, an AVM configfile's lines).
     """
     out = _Assembly()
-    child_values: Mapping[str, str] | None = None
     for index, row in enumerate(chain.rows):
         if row.kind == "static":
             out.rows.append(normalise(row.text))
             continue
-        if test_qos and row.child:
-            if child_values is None:
-                child_values = {k: v for k, v in values.items() if not k.startswith("qos.")}
-            row_values = child_values
-        else:
-            row_values = values
+        row_values = other[1] if other is not None and other[0](row) else values
         count, line = chain.parts[index]
         key = (index, *(row_values.get(name) for name in row.names))
         if key in chain.filled:
@@ -210,6 +206,10 @@ def _assemble(chain: Chain, values: Mapping[str, str], test_qos: bool = False) -
     return out
 
 
+def _is_child(row: _Row) -> bool:
+    return row.child
+
+
 def _table(prefix: str, row: Mapping[str, object], index: int = 0) -> dict[str, str]:
     return {f"{prefix}.{column}.{index}": ct.php_string(value) for column, value in row.items()}
 
@@ -235,7 +235,7 @@ class TftpRenderer:
         self.modem_names = tuple(f"modem.{column}.0" for column in self.inputs.modem_columns)
         self._shared_keys: dict[tuple[int, int], int] = {}
         self._mta_shared_keys: dict[int, int] = {}
-        self._avm_chains: dict[int, bool] = {}
+        self._avm_chains: dict[int, frozenset[int]] = {}
         self.mtas_of: dict[int, list[Mta]] = {}
         for mta_row in plant.mtas:
             if mta_row.modem_id is not None:
@@ -329,7 +329,11 @@ class TftpRenderer:
             return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
         try:
-            assembly = _assemble(chain, found, self.qos_values.get(modem.qos_id or 0) is None)
+            # NMS Prime's stand-in QoS of a modem without one only fills configfiles without a parent
+            other = None
+            if self.qos_values.get(modem.qos_id or 0) is None and any(row.child for row in chain.rows):
+                other = (_is_child, {k: v for k, v in found.items() if not k.startswith("qos.")})
+            assembly = _assemble(chain, found, other)
         except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
             device.error = str(exc)
             return device
@@ -352,11 +356,11 @@ class TftpRenderer:
             device.error = _origin(chain, exc)
         return device
 
-    def mta_values(self, mta_row: Mta, chain: Chain) -> dict[str, str]:
-        """Every placeholder value of one MTA: provbase, its mta row, its phone numbers by port."""
+    def mta_values(self, mta_row: Mta, chain: Chain, *, avm: bool = False) -> dict[str, str]:
+        """Every placeholder value of one MTA: provbase, its mta row, its phone numbers by port; ``avm`` for the
+        configfiles that configure an AVM FritzBox's lines, where NMS Prime disables an inactive number."""
         values = dict(self.provbase_values)
         values.update(_table("mta", self.inputs.mtas.get(mta_row.id, {})))
-        avm = self._avm(chain)
         for port, phone in self.inputs.phonenumbers.get(mta_row.id, {}).items():
             row = dict(phone)
             if not row.get("active"):
@@ -366,12 +370,12 @@ class TftpRenderer:
             values.update(_table("phonenumber", row, port))
         return {name: values[name] for name in chain.names if name in values}
 
-    def _avm(self, chain: Chain) -> bool:
-        """Whether the chain configures an AVM FritzBox's lines (once per chain)."""
+    def _avm(self, chain: Chain) -> frozenset[int]:
+        """The configfiles of the chain that configure an AVM FritzBox's lines (NMS Prime decides per configfile)."""
         found = self._avm_chains.get(chain.configfile_id)
         if found is None:
-            found = self._avm_chains[chain.configfile_id] = any(
-                re.search(r"SnmpMibObject .*?.872.1.4.3.1.5.[\d] String", r.text) for r in chain.rows)
+            found = self._avm_chains[chain.configfile_id] = frozenset(
+                r.origin[0] for r in chain.rows if _AVM.search(r.text))
         return found
 
     def prepare_mta(self, mta_row: Mta, chain: Chain) -> Device:
@@ -397,8 +401,12 @@ class TftpRenderer:
             device.error = _origin(chain, chain.error) if chain.error else "no template"
             return device
         values = self.mta_values(mta_row, chain)
+        avm = self._avm(chain)
+        other = None
+        if avm:
+            other = (lambda row: row.origin[0] in avm, self.mta_values(mta_row, chain, avm=True))
         try:
-            assembly = _assemble(chain, values)
+            assembly = _assemble(chain, values, other)
         except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
             device.error = str(exc)
             return device
