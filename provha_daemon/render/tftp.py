@@ -206,6 +206,18 @@ def _assemble(chain: Chain, values: Mapping[str, str],
     return out
 
 
+def _assembled(device: Device, chain: Chain, values: Mapping[str, str],
+               other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None) -> _Assembly | None:
+    """``_assemble``, or None with the device's error set."""
+    try:
+        return _assemble(chain, values, other)
+    except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
+        device.error = str(exc)
+    except DocsisError as exc:
+        device.error = _origin(chain, exc)
+    return None
+
+
 def _is_child(row: _Row) -> bool:
     return row.child
 
@@ -328,17 +340,12 @@ class TftpRenderer:
             device.error = "a modem value a template names holds the control character U+001F"
             return device
         access, max_cpe = modem_access(modem, contract, len(mtas), self.plant.provbase.max_cpe)
-        try:
-            # NMS Prime's stand-in QoS of a modem without one only fills configfiles without a parent
-            other = None
-            if self.qos_values.get(modem.qos_id or 0) is None and any(row.child for row in chain.rows):
-                other = (_is_child, {k: v for k, v in found.items() if not k.startswith("qos.")})
-            assembly = _assemble(chain, found, other)
-        except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
-            device.error = str(exc)
-            return device
-        except DocsisError as exc:
-            device.error = _origin(chain, exc)
+        # NMS Prime's stand-in QoS of a modem without one only fills configfiles without a parent
+        other = None
+        if self.qos_values.get(modem.qos_id or 0) is None and any(row.child for row in chain.rows):
+            other = (_is_child, {k: v for k, v in found.items() if not k.startswith("qos.")})
+        assembly = _assembled(device, chain, found, other)
+        if assembly is None:
             return device
         text = "\n\t".join(["", *assembly.rows]) if assembly.rows else ""
         macs = [m.mac for m in mtas if m.mac]
@@ -405,13 +412,8 @@ class TftpRenderer:
         other = None
         if avm:
             other = (lambda row: row.origin[0] in avm, self.mta_values(mta_row, chain, avm=True))
-        try:
-            assembly = _assemble(chain, values, other)
-        except ct.TextError as exc:  # where NMS Prime's PHP aborts the whole config
-            device.error = str(exc)
-            return device
-        except DocsisError as exc:
-            device.error = _origin(chain, exc)
+        assembly = _assembled(device, chain, values, other)
+        if assembly is None:
             return device
         rows = assembly.rows
         device.text = ct.wrap_mta("\n\t".join(["", *rows]) if rows else "").encode("utf-8", "surrogateescape")
