@@ -22,6 +22,7 @@ from provha_daemon.errors import (
     RefusedError,
     RestartError,
     RoleError,
+    RowError,
     SchemaError,
     ValidationError,
 )
@@ -38,6 +39,7 @@ EXIT_VALIDATION = 5
 EXIT_RESTART = 6
 EXIT_REFUSED = 7
 EXIT_FILES = 8
+EXIT_ROW = 9
 
 log = structlog.get_logger("provha_daemon.cli")
 
@@ -76,6 +78,8 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_REFUSED
     if isinstance(exc, ApplyError):
         return EXIT_FILES
+    if isinstance(exc, RowError):
+        return EXIT_ROW
     return EXIT_INTERNAL
 
 

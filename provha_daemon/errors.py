@@ -31,6 +31,16 @@ class SchemaError(ProvhaError):
     """The database lacks a table or column the daemon cannot do without; raised by ``schema``."""
 
 
+class RowError(ProvhaError):
+    """A database row a stage cannot do without holds a bad value (or is missing): that stage is refused and its
+    live files stay; raised by ``rebuild``. ``table``, ``row_id`` and ``column`` name the value."""
+
+    def __init__(self, table: str, row_id: int | None, column: str, reason: str) -> None:
+        where = f"{table} {row_id}" if row_id is not None else table
+        super().__init__(f"{where} {column}: {reason}" if column else f"{where}: {reason}")
+        self.table, self.row_id, self.column = table, row_id, column
+
+
 class RenderError(ProvhaError):
     """A template failed to render (a bug or a broken template, never bad rows); raised by ``render``."""
 

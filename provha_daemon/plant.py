@@ -10,11 +10,12 @@ import contextlib
 import gc
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from provha_daemon import validation as v
+from provha_daemon.errors import RowError
 from provha_daemon.schema import Schema
 
 Fetch = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
@@ -137,7 +138,9 @@ class TftpInputs:
 
 @dataclass(frozen=True, slots=True)
 class ProvBase:
-    """The global provisioning settings (``provbase`` row)."""
+    """The global provisioning settings (``provbase`` row). A column whose value cannot be used holds a harmless
+    stand-in and is named in ``problems`` (column → why; ``""`` for a missing row): a stage that needs it is
+    refused (``require``), the others are not."""
 
     provisioning_server: str
     domain_name: str
@@ -145,6 +148,16 @@ class ProvBase:
     max_lease_time: int
     max_cpe: int | None
     multiple_provisioning_systems: bool
+    id: int | None = None
+    problems: Mapping[str, str] = field(default_factory=dict)
+
+    def require(self, columns: Iterable[str]) -> None:
+        """Raise ``RowError`` naming the first of ``columns`` whose value is unusable (or the missing row)."""
+        if "" in self.problems:
+            raise RowError("provbase", None, "", self.problems[""])
+        for column in columns:
+            if column in self.problems:
+                raise RowError("provbase", self.id, column, self.problems[column])
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,19 +251,49 @@ async def _fetch_provbase(fetch: Fetch, schema: Schema) -> ProvBase:
     columns.append(schema.column_or("provbase", "max_cpe", "NULL"))
     columns.append(schema.column_or("provbase", "multiple_provisioning_systems", "0"))
     rows = await fetch(
-        f"SELECT {', '.join(columns)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1"
+        f"SELECT id, {', '.join(columns)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1"
     )
     if not rows:
-        raise v.InvalidValue("table provbase has no live row")
-    server, domain, default_lease, max_lease, max_cpe, multiple = rows[0]
+        return ProvBase("", "invalid", 86400, 172800, None, False, None, {"": "the table has no live row"})
+    row_id, server, domain, default_lease, max_lease, max_cpe, multiple = rows[0]
+    problems: dict[str, str] = {}
+
+    def checked(column: str, parse: Callable[[object], Any], value: object, stand_in: Any) -> Any:
+        try:
+            return parse(value)
+        except (v.InvalidValue, ValueError, TypeError) as exc:
+            problems[column] = str(exc) or f"bad value {value!r}"
+            return stand_in
+
     return ProvBase(
-        provisioning_server=v.ipv4(server) or "",
-        domain_name=v.hostname(domain),
-        default_lease_time=int(default_lease or 86400),
-        max_lease_time=int(max_lease or 172800),
-        max_cpe=int(max_cpe) if max_cpe else None,
-        multiple_provisioning_systems=v.flag(multiple),
+        # the slave serves from its own address: NMS Prime's provisioning_server (the master's) is not used
+        provisioning_server=checked("provisioning_server", lambda x: v.ipv4(x, required=False) or "", server, ""),
+        domain_name=checked("domain_name", v.hostname, domain, "invalid"),
+        default_lease_time=checked("dhcp_def_lease_time", _lease_time, default_lease, 86400),
+        max_lease_time=checked("dhcp_max_lease_time", _lease_time, max_lease, 172800),
+        max_cpe=checked("max_cpe", _max_cpe, max_cpe, None),
+        multiple_provisioning_systems=checked("multiple_provisioning_systems", v.flag, multiple, False),
+        id=int(row_id),
+        problems=problems,
     )
+
+
+def _lease_time(value: object) -> int:
+    """A lease time in seconds (1 s to 2^31 - 1; NULL gives NMS Prime's default)."""
+    number = int(str(value)) if value is not None else 86400
+    if not 0 < number < 2**31:
+        raise v.InvalidValue(f"not a lease time in seconds: {value!r}")
+    return number
+
+
+def _max_cpe(value: object) -> int | None:
+    """NMS Prime's default number of CPEs per modem (NULL or 0: none set)."""
+    if value is None:
+        return None
+    number = int(str(value))
+    if not 0 <= number <= 254:
+        raise v.InvalidValue(f"not a number of CPEs (0-254): {value!r}")
+    return number or None
 
 
 async def _fetch_provha(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[ProvHA | None, dict[str, Any] | None]:

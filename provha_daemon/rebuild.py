@@ -25,7 +25,7 @@ from provha_daemon.config import Config
 from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
-from provha_daemon.errors import ApplyError, RefusedError, RestartError, ValidationError
+from provha_daemon.errors import ApplyError, RefusedError, RestartError, RowError, ValidationError
 from provha_daemon.failures import ROW, TFTP_DEVICE, TFTP_LINE, Failures
 from provha_daemon.plant import Modem, Mta, Plant, Skipped, collector_paused
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
@@ -36,6 +36,10 @@ from provha_daemon.services import CommandResult, run
 log = structlog.get_logger("provha_daemon.rebuild")
 
 TFTP_MANAGED = ("cm/*.conf", "cm/*.cfg", "mta/*.conf", "mta/*.cfg")
+# provbase columns each stage renders from; a bad value in one refuses that stage only (ProvBase.require)
+DHCP_PROVBASE = ("domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time", "max_cpe",
+                 "multiple_provisioning_systems")
+TFTP_PROVBASE = ("max_cpe",)
 
 _OMAPI_KEY = re.compile(
     rb'key\s+"?(?P<name>[A-Za-z0-9_.-]+)"?\s*\{[^}]*?secret\s+"?(?P<secret>[A-Za-z0-9+/]+={0,2})"?\s*;', re.S
@@ -201,6 +205,14 @@ class Rebuilder:
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
         result.durations["db"] = time.perf_counter() - timer
 
+        try:
+            plant.provbase.require(DHCP_PROVBASE)
+        except RowError:
+            # the DHCP set cannot be rendered: its live files stay; the TFTP files are still brought up to date
+            if plant.tftp is not None and not dry_run:
+                plant.provbase.require(TFTP_PROVBASE)
+                await self._tftp_stage(plant, full, result)
+            raise
         pair = resolve_pair(self.config, plant.provha, self.addresses)
         timer = time.perf_counter()
         rendered = render_dhcp(plant, dhcp_settings(self.config, plant, pair))

@@ -305,3 +305,51 @@ def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
     code, _, _ = _run(setup, capsys, "--once", "--force")
     assert code == 4
     assert "cm-100004" not in (setup.dhcp_dir / "modems-host.conf").read_text()
+
+
+@pytest.mark.parametrize(("sql", "column"), [
+    ("domain_name = 'bad domain!'", "domain_name"),
+    ("domain_name = NULL", "domain_name"),
+    ("dhcp_def_lease_time = 0", "dhcp_def_lease_time"),
+    ("dhcp_max_lease_time = 0", "dhcp_max_lease_time"),
+    ("max_cpe = -1", "max_cpe"),
+    ("max_cpe = 300", "max_cpe"),
+    ("deleted_at = NOW()", ""),  # no live provbase row at all
+])
+def test_bad_provbase_value_refuses_dhcp_with_exit_9(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str],
+                                                      sql: str, column: str) -> None:
+    """A provbase value the DHCP set is rendered from refuses that set (exit 9, table, id and column named): the
+    live DHCP files stay, dhcpd is not restarted, no traceback; a second run after the fix applies."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute(f"UPDATE provbase SET {sql}")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 9
+    (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
+    assert failed["error_type"] == "RowError" and failed["exit_code"] == 9
+    assert str(failed["error"]).startswith(f"provbase 1 {column}:" if column else "provbase: ")
+    assert _tree(setup.dhcp_dir) == before and setup.restart.count() == 1
+    db.execute("UPDATE provbase SET domain_name = 'nmsprime.test', dhcp_def_lease_time = 86400, "
+               "dhcp_max_lease_time = 172800, max_cpe = 3, deleted_at = NULL")
+    assert _run(setup, capsys, "--once")[0] == 4  # the plant's malformed rows, as before
+
+
+def test_provbase_value_the_slave_does_not_use_refuses_nothing(netgw: tuple[PlantDB, Setup],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad provisioning_server (the master's address, which the slave's files never use) changes nothing."""
+    db, setup = netgw
+    db.execute("UPDATE provbase SET provisioning_server = 'not an address'")
+    assert _run(setup, capsys, "--once")[0] == 4
+    assert (setup.dhcp_dir / "dhcpd.conf").exists()
+
+
+def test_a_refused_dhcp_set_does_not_stop_tftp(netgw: tuple[PlantDB, Setup],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """With a bad domain_name the DHCP set is refused but a changed template still reaches the TFTP files."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    db.execute("UPDATE provbase SET domain_name = 'bad domain!'; "
+               "UPDATE configfile SET text = CONCAT(text, '\\nMaxClassifiers 7;') WHERE id = 3")
+    assert _run(setup, capsys, "--once")[0] == 9
+    assert "MaxClassifiers 7;" in (setup.tftp_dir / "cm/cm-100001.conf").read_text()

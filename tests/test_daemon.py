@@ -453,3 +453,21 @@ async def test_a_refused_scan_connection_leaves_polling_as_it_was(
     assert service.session is not None and service.session.scanner is None
     assert poll.changed == {"modem"}
     service.session.close()
+
+
+def test_bad_provbase_row_refuses_until_fixed_and_the_service_goes_on(running: tuple[PlantDB, Setup, Daemon]) -> None:
+    """A bad provbase value makes a rebuild fail with the row named (CRITICAL in --health), the live files stay, the
+    service keeps running and applies the next change once the row is fixed."""
+    db, setup, daemon = running
+    before = _hosts(setup)
+    db.execute("UPDATE provbase SET domain_name = 'bad domain!', updated_at = NOW()")
+    (done,) = daemon.wait_event("rebuild.done", lambda e: e.get("result") == "error")
+    assert str(done["error"]).startswith("provbase 1 domain_name:")
+    code, line = _health(setup)
+    assert code == 2 and "provbase 1 domain_name" in line
+    assert _hosts(setup) == before
+    db.execute("UPDATE provbase SET domain_name = 'nmsprime.test', updated_at = NOW(); "
+               "UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001")
+    _wait_hosts(setup, lambda text: "00:11:22:33:44:99" in text, "the change after the fix")
+    assert daemon.proc.poll() is None
+    wait_until(lambda: _health(setup)[0] == 0, what="health OK after the fix")
