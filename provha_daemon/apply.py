@@ -142,15 +142,36 @@ class Target:
         return Plan(tuple(write), tuple(remove), tuple(unchanged))
 
     def stage(self, artifacts: Iterable[Artifact], staging: Path | None = None) -> Path:
-        """Write the whole set into a fresh staging directory, include paths pointing there; returns it."""
+        """Write the whole set into a fresh staging directory, include paths pointing there; returns it.
+
+        Each file has its live mode (the secret ones stay 0640 there too); a filesystem failure (a full disk, a
+        read-only tree) is an ``ApplyError`` naming the path.
+        """
         staging = staging or self.staging
-        _remove_tree(staging)
-        staging.mkdir(mode=0o700, parents=True)
-        for artifact in artifacts:
-            path = staging / artifact.path
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path.write_bytes(rewrite_includes(artifact.data, self.directory, staging))
+        path = staging
+        try:
+            _remove_tree(staging)
+            staging.mkdir(mode=0o700, parents=True)
+            for artifact in artifacts:
+                path = staging / artifact.path
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, artifact.mode)
+                try:
+                    os.fchmod(fd, artifact.mode)  # whatever the umask
+                    data = rewrite_includes(artifact.data, self.directory, staging)
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                finally:
+                    os.close(fd)
+        except OSError as exc:
+            raise ApplyError(f"cannot stage {path}: {exc.strerror or exc}") from exc
         return staging
+
+    def unstage(self) -> None:
+        """Remove the staging directory (a run's copies, secrets among them, never outlive it)."""
+        with contextlib.suppress(OSError):
+            _remove_tree(self.staging)
 
     def _snapshot_previous(self) -> None:
         """Keep the current live set as the previous generation (hard links: no copy, no extra disk)."""
@@ -265,7 +286,14 @@ class Target:
 @contextlib.contextmanager
 def lock_directory(directory: Path) -> Iterator[None]:
     """An exclusive, non-blocking lock on ``directory/.provha-lock``; ``ApplyError`` if another writer holds it."""
-    fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    lock = directory / LOCK
+    try:
+        # an existing lock file is opened read-only (flock needs no write access), so a read-only tree fails below,
+        # at the first file written, with that file's path; creating it is the one write here
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC) if lock.exists() else os.open(
+            lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        raise ApplyError(f"cannot open the lock file {lock}: {exc.strerror or exc}") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -246,7 +246,10 @@ class Rebuilder:
                     result.deferred = True
                 elif plan.changed:
                     timer = time.perf_counter()
-                    await self.validate(self.target.stage(rendered.artifacts), rendered.artifacts)
+                    try:
+                        await self.validate(self.target.stage(rendered.artifacts), rendered.artifacts)
+                    finally:
+                        self.target.unstage()
                     result.durations["validate"] = time.perf_counter() - timer
                     if tftp is not None:
                         await tftp

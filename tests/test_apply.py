@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -323,3 +325,48 @@ def test_fileset_writes_itself_when_no_writer_process_starts(tmp_path: Path, mon
     files.sync()
     assert len(files.written) == 5 and not files.bulk
     assert all((tmp_path / "tftp" / "cm" / f"{n}.cfg").read_bytes() == b"x" for n in range(5))
+
+
+def test_staged_secrets_keep_their_mode_and_unstage_removes_them(target: Target) -> None:
+    """Staged copies of secret files are 0640 like the live ones, public ones 0644; unstage leaves nothing."""
+    staging = target.stage(_set(("a.conf", b"a\n"), ("secret.conf", b"key\n")))
+    assert stat.S_IMODE((staging / "secret.conf").stat().st_mode) == 0o640
+    assert stat.S_IMODE((staging / "a.conf").stat().st_mode) == 0o644
+    target.unstage()
+    assert not staging.exists()
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs this test mounts (root only) and unmounts."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a filesystem needs root (CI runs as root)")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_read_only_tree_is_an_apply_error_naming_the_path(small_fs: Path) -> None:
+    """On a read-only filesystem the lock (existing or not) and the staging fail as ApplyError, not an OSError."""
+    target = Target(small_fs / "dhcp", ("*.conf",), Ownership(os.geteuid(), os.getegid()))
+    target.directory.mkdir()
+    with apply.lock_directory(target.directory):
+        pass  # the lock file now exists
+    (small_fs / "other").mkdir()  # no lock file yet
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    with apply.lock_directory(target.directory), pytest.raises(ApplyError, match=r"cannot stage .*\.provha-staging"):
+        target.stage(_set(("a.conf", b"a\n")))
+    with pytest.raises(ApplyError, match="cannot open the lock file"), apply.lock_directory(small_fs / "other"):
+        pass
+
+
+def test_full_disk_while_staging_is_an_apply_error(small_fs: Path) -> None:
+    """A set larger than the free space fails to stage with ENOSPC as an ApplyError naming the file."""
+    target = Target(small_fs / "dhcp", ("*.conf",), Ownership(os.geteuid(), os.getegid()))
+    target.directory.mkdir()
+    with pytest.raises(ApplyError, match="No space left on device"):
+        target.stage(_set(("a.conf", b"x" * 400_000)))

@@ -3,8 +3,11 @@ recording restart command: exit codes, what reaches the live files, and what nev
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -353,3 +356,38 @@ def test_a_refused_dhcp_set_does_not_stop_tftp(netgw: tuple[PlantDB, Setup],
                "UPDATE configfile SET text = CONCAT(text, '\\nMaxClassifiers 7;') WHERE id = 3")
     assert _run(setup, capsys, "--once")[0] == 9
     assert "MaxClassifiers 7;" in (setup.tftp_dir / "cm/cm-100001.conf").read_text()
+
+
+def _tmpfs(path: Path, options: str) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a filesystem needs root (CI runs as root)")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full"])
+def test_filesystem_faults_exit_8_and_keep_the_live_set(netgw: tuple[PlantDB, Setup],
+                                                        capsys: pytest.CaptureFixture[str], fault: str) -> None:
+    """dhcp.dir on a filesystem that turns read-only or full: exit 8 naming the path, live files unchanged."""
+    db, setup = netgw
+    setup.dhcp_dir.mkdir(parents=True, exist_ok=True)
+    _tmpfs(setup.dhcp_dir, "size=512k,mode=0755")
+    try:
+        assert _run(setup, capsys, "--once")[0] == 4
+        before = _tree(setup.dhcp_dir)
+        db.execute("UPDATE modem SET mac = '00:11:22:33:44:98' WHERE id = 100001")
+        if fault == "read-only":
+            subprocess.run(["mount", "-o", "remount,ro", str(setup.dhcp_dir)], check=True)
+        else:
+            filler = setup.dhcp_dir / "filler"
+            with contextlib.suppress(OSError), filler.open("wb") as out:
+                while True:
+                    out.write(b"\0" * 65536)
+        code, events, _ = _run(setup, capsys, "--once")
+        assert code == 8
+        (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
+        assert str(setup.dhcp_dir) in str(failed["error"])
+        after = {k: v for k, v in _tree(setup.dhcp_dir).items() if k != "filler"}
+        assert after == before
+        assert not (setup.dhcp_dir / ".provha-staging").exists() or fault == "read-only"
+    finally:
+        subprocess.run(["umount", "-l", str(setup.dhcp_dir)], check=False)
