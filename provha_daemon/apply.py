@@ -128,6 +128,19 @@ class Target:
                     found.add(path.relative_to(self.directory).as_posix())
         return found
 
+    def remove_leftovers(self) -> None:
+        """Remove the temp files a crashed run left in the managed directories (our name pattern only; call it
+        with the lock held)."""
+        subs = {pattern.rpartition("/")[0] for pattern in self.managed}
+        for sub in sorted(subs):
+            try:
+                entries = list(os.scandir(self.directory / sub))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                if entry.name.startswith(TMP_PREFIX):
+                    _unlink_leftover(entry.path)
+
     def plan(self, artifacts: Iterable[Artifact]) -> Plan:
         """Compare the rendered set with the live files, byte for byte."""
         write, unchanged = [], []
@@ -247,6 +260,9 @@ class Target:
             for rel in keep:
                 live = self.directory / rel
                 live.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    if (self.previous / rel).samefile(live):
+                        continue  # unchanged: renaming a link over its own inode would leave the temp link
                 tmp = live.with_name(f"{TMP_PREFIX}{live.name}")
                 tmp.unlink(missing_ok=True)
                 os.link(self.previous / rel, tmp)
@@ -339,6 +355,10 @@ def _size(data: bytes | None) -> int:
     return 0 if data is None else len(data)
 
 
+def _unlink_leftover(path: str) -> None:
+    Path(path).unlink(missing_ok=True)
+
+
 def _remove_tree(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -404,6 +424,9 @@ class FileSet:
             prefix = f"{sub}/" if sub else ""
             for entry in entries:
                 name = entry.name
+                if name.startswith(TMP_PREFIX):  # a temp file of a run that crashed (the scan runs under the lock)
+                    _unlink_leftover(entry.path)
+                    continue
                 if name.startswith(".") or not match(name) or not entry.is_file(follow_symlinks=False):
                     continue
                 if signatures:
@@ -483,6 +506,9 @@ class FileSet:
                     unusual[rel] = seen
                 continue
             sub, _, name = rel.rpartition("/")
+            if name.startswith(TMP_PREFIX):  # a temp file of a run that crashed (the scan runs under the lock)
+                _unlink_leftover(path.decode("utf-8", "surrogateescape"))
+                continue
             match = matchers.get(sub)
             if match is not None and not name.startswith(".") and match(name):
                 unusual[rel] = seen

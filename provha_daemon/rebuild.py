@@ -241,6 +241,7 @@ class Rebuilder:
         tftp = asyncio.create_task(self._tftp_stage(plant, full, result)) if plant.tftp is not None else None
         try:
             with self.target.locked():
+                self.target.remove_leftovers()
                 plan = self.target.plan(rendered.artifacts)
                 if plan.changed and not allow_restart:
                     result.deferred = True

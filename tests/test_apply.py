@@ -370,3 +370,41 @@ def test_full_disk_while_staging_is_an_apply_error(small_fs: Path) -> None:
     target.directory.mkdir()
     with pytest.raises(ApplyError, match="No space left on device"):
         target.stage(_set(("a.conf", b"x" * 400_000)))
+
+
+def test_rollback_of_unchanged_files_leaves_no_temp_link(target: Target) -> None:
+    """restore_previous over a set where some files did not change leaves no .provha-tmp.* (renaming a link over
+    its own inode does nothing)."""
+    target.swap(target.plan(_set(("a.conf", b"same"), ("b.conf", b"old"), ("sub/1.conf", b"one"))))
+    target.swap(target.plan(_set(("a.conf", b"same"), ("b.conf", b"new"), ("sub/1.conf", b"one"))))
+    target.restore_previous()
+    assert [p.name for p in target.directory.rglob(".provha-tmp.*")] == []
+    assert (target.directory / "b.conf").read_bytes() == b"old"
+
+
+def test_leftover_temp_files_of_a_crash_are_removed(target: Target, tmp_path: Path) -> None:
+    """A crashed run's .provha-tmp.* files go at the next run, in the DHCP tree (remove_leftovers) and in the TFTP
+    tree (a full check); other dotfiles stay."""
+    target.swap(target.plan(_set(("a.conf", b"a"), ("sub/1.conf", b"1"))))
+    for leftover in (".provha-tmp.a.conf", "sub/.provha-tmp.1.conf", ".keep"):
+        (target.directory / leftover).write_bytes(b"")
+    target.remove_leftovers()
+    assert not list(target.directory.rglob(".provha-tmp.*"))
+    assert (target.directory / ".keep").exists()
+    files = FileSet(tmp_path / "tftp", ("cm/*.cfg",), Ownership(os.geteuid(), os.getegid()), 0o644)
+    (tmp_path / "tftp" / "cm").mkdir(parents=True)
+    (tmp_path / "tftp" / "cm" / ".provha-tmp.cm-1.cfg").write_bytes(b"half")
+    (tmp_path / "tftp" / "cm" / ".keep").write_bytes(b"")
+    files.begin(signatures=True)
+    files.want("cm/cm-2.cfg")
+    files.put("cm/cm-2.cfg", b"two", 1, verify=True)
+    files.sync()
+    files.end()
+    assert sorted(p.name for p in (tmp_path / "tftp" / "cm").iterdir()) == [".keep", "cm-2.cfg"]
+    (tmp_path / "tftp" / "cm" / ".provha-tmp.cm-2.cfg").write_bytes(b"half")
+    files.begin(signatures=True, background=True)  # with a manifest the full check's scan is find(1)'s
+    files.want("cm/cm-2.cfg")
+    assert files.unchanged("cm/cm-2.cfg", 1, verify=True)
+    files.settle()
+    files.end()
+    assert sorted(p.name for p in (tmp_path / "tftp" / "cm").iterdir()) == [".keep", "cm-2.cfg"]
