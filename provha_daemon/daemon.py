@@ -329,6 +329,9 @@ class Service:
             provha = ProvHA(str(master or ""), tuple(s for s in str(slaves or "").replace(" ", "").split(",") if s),
                             None, None, None)
         role, detail = decide_role(self.config, provha, self.addresses)
+        if provha is None and self.state.role == "slave" and self.rebuilder.last_pair is not None:
+            # a moment without a provha row (a re-seed, a restore): keep the role and pair last read
+            role, detail = "slave", "no provha row now; the last one read made this host the slave"
         if (role, detail) != (self.state.role, self.state.role_detail):
             log.info("role.decided", role=role, detail=detail)
         self.state.role, self.state.role_detail = role, detail
@@ -371,8 +374,9 @@ class Service:
         except MasterRoleError:
             raise
         except RoleError as exc:
+            # the role itself is the configuration's or the polls' to decide (_resolve_role_from_db), never a
+            # rebuild's: a configured slave, or one whose provha row comes back, rebuilds again
             outcome, error = "error", str(exc)
-            self.state.role, self.state.role_detail = "unknown", str(exc)
         except ProvhaError as exc:
             if isinstance(exc, DatabaseError | SchemaError):
                 raise

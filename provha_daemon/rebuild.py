@@ -141,6 +141,7 @@ class Rebuilder:
         self.device_failures = Failures(TFTP_DEVICE)
         self.row_failures = Failures(ROW)
         self.line_failures = Failures(TFTP_LINE)
+        self.last_pair: Pair | None = None  # the slave's addresses from the last provha row read
 
     def adopt(self, previous: Rebuilder) -> None:
         """Keep what a previous Rebuilder of this process knows of the TFTP tree (SIGHUP): with the same tree,
@@ -153,6 +154,7 @@ class Rebuilder:
             self.cvc_cache = previous.cvc_cache
         self.device_failures, self.row_failures = previous.device_failures, previous.row_failures
         self.line_failures = previous.line_failures
+        self.last_pair = previous.last_pair
 
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
@@ -213,7 +215,7 @@ class Rebuilder:
                 plant.provbase.require(TFTP_PROVBASE)
                 await self._tftp_stage(plant, full, result)
             raise
-        pair = resolve_pair(self.config, plant.provha, self.addresses)
+        pair = self.last_pair = resolve_pair(self.config, plant.provha, self.addresses, self.last_pair)
         timer = time.perf_counter()
         rendered = render_dhcp(plant, dhcp_settings(self.config, plant, pair))
         result.durations["render"] = time.perf_counter() - timer

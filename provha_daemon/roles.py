@@ -62,8 +62,15 @@ def _ip(value: str | None, what: str) -> str:
         raise RoleError(f"{what} is not an IPv4 address: {value!r}") from None
 
 
-def resolve_pair(config: Config, provha: ProvHA | None, addresses: frozenset[str]) -> Pair:
-    """The slave's own/peer addresses and DNS secret; ``RoleError`` unless this host is the slave."""
+def resolve_pair(config: Config, provha: ProvHA | None, addresses: frozenset[str], last: Pair | None = None) -> Pair:
+    """The slave's own/peer addresses and DNS secret; ``RoleError`` unless this host is the slave.
+
+    Without a provha row (a re-seed, a restore, a moment of an empty table) the configured own/peer addresses
+    are used, else ``last``, the pair of the last row read; only if there never was one is it an error.
+    """
+    if provha is None and last is not None and not (config.own_ip and config.peer_ip) and config.role != "master":
+        return Pair("slave", "the last provha row read (the table has no live row now)", last.own_ip,
+                    last.peer_ip, last.own_dns_secret)
     role, source = decide_role(config, provha, addresses)
     if role == "master":
         raise MasterRoleError(f"this host is the ProvHA master ({source}); provha-daemon runs on the slave only")

@@ -471,3 +471,29 @@ def test_bad_provbase_row_refuses_until_fixed_and_the_service_goes_on(running: t
     _wait_hosts(setup, lambda text: "00:11:22:33:44:99" in text, "the change after the fix")
     assert daemon.proc.poll() is None
     wait_until(lambda: _health(setup)[0] == 0, what="health OK after the fix")
+
+
+@pytest.mark.parametrize("configured", [True, False])
+def test_a_missing_provha_row_does_not_stop_the_slave(tmp_path: Path, plant_db: PlantFactory, notify: NotifySocket,
+                                                      configured: bool) -> None:
+    """Without its provha row for a while (a re-seed, a restore) the slave, whether its role is configured or
+    learned from the database, keeps the last addresses read and goes on applying changes; the row comes back."""
+    db = plant_db("netgw")
+    db.execute("DELETE FROM modem WHERE id IN (100008, 100009); DELETE FROM endpoint WHERE id = 200006; "
+               "UPDATE provha SET master = '10.0.0.1', slaves = '127.0.0.1'")
+    setup = write_config(tmp_path, db, service=SERVICE)
+    if not configured:
+        setup.config.write_text(setup.config.read_text().replace('role = "slave"', ""))
+    daemon = _start(setup, notify=notify)
+    try:
+        daemon.wait_event("rebuild.done", lambda e: e.get("result") in ("ok", "skipped_rows"))
+        failover = (setup.dhcp_dir / "failover.conf").read_bytes()
+        db.execute("CREATE TABLE provha_kept AS SELECT * FROM provha; DELETE FROM provha; "
+                   "UPDATE modem SET mac = '00:11:22:33:44:97', updated_at = NOW() WHERE id = 100001")
+        _wait_hosts(setup, lambda text: "00:11:22:33:44:97" in text, "a change while the provha row is gone")
+        assert (setup.dhcp_dir / "failover.conf").read_bytes() == failover
+        db.execute("INSERT INTO provha SELECT * FROM provha_kept; "
+                   "UPDATE modem SET mac = '00:11:22:33:44:96', updated_at = NOW() WHERE id = 100001")
+        _wait_hosts(setup, lambda text: "00:11:22:33:44:96" in text, "a change after the row is back")
+    finally:
+        assert daemon.stop() == 0, daemon.tail()
