@@ -128,6 +128,10 @@ class Target:
                     found.add(path.relative_to(self.directory).as_posix())
         return found
 
+    def live_bytes(self, rel: str) -> bytes | None:
+        """A live file's bytes, None if it is not there."""
+        return _read(self.directory / rel)
+
     def remove_leftovers(self) -> None:
         """Remove the temp files a crashed run left in the managed directories (our name pattern only; call it
         with the lock held)."""

@@ -27,7 +27,15 @@ from provha_daemon.db import Database, Snapshot
 from provha_daemon.docsis import MtaHash, read_keyfile
 from provha_daemon.errors import ApplyError, RefusedError, RestartError, RowError, ValidationError
 from provha_daemon.failures import ROW, TFTP_DEVICE, TFTP_LINE, Failures
-from provha_daemon.plant import Modem, Mta, Plant, Skipped, collector_paused
+from provha_daemon.plant import (
+    Modem,
+    Mta,
+    Plant,
+    Skipped,
+    collector_paused,
+    drop_duplicate_macs,
+    live_host_macs,
+)
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.render.tftp import Chain, Device, TftpRenderer, TftpSettings
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
@@ -204,6 +212,10 @@ class Rebuilder:
         plant = snapshot.plant
         result.rebuild_interval = plant.provha.rebuild_interval if plant.provha else None
         result.multiple_provisioning_systems = plant.provbase.multiple_provisioning_systems
+        # two hosts with one MAC: keep the one the live files have (judged against them, so --once and the
+        # service decide alike)
+        drop_duplicate_macs(plant, live_host_macs(
+            self.target.live_bytes(name) for name in ("modems-host.conf", "mta.conf", "endpoints-host.conf")))
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
         result.durations["db"] = time.perf_counter() - timer
 

@@ -391,3 +391,23 @@ def test_filesystem_faults_exit_8_and_keep_the_live_set(netgw: tuple[PlantDB, Se
         assert not (setup.dhcp_dir / ".provha-staging").exists() or fault == "read-only"
     finally:
         subprocess.run(["umount", "-l", str(setup.dhcp_dir)], check=False)
+
+
+def test_duplicate_macs_keep_the_live_host_and_name_both(netgw: tuple[PlantDB, Setup],
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A MAC given to a second modem (in another case and separator form) keeps the host the live files already
+    give it; the other row is skipped naming both; an MTA given an endpoint's MAC is skipped the same way."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    db.execute("UPDATE modem SET mac = 'aa-bb-cc-dd-ee-02' WHERE id = 100001")  # cm-100002 has AA:BB:CC:DD:EE:02
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4
+    skipped = {e["id"]: e["reason"] for e in events if e["event"] == "row.skipped" and e["table"] == "modem"}
+    assert "modem 100002 (cm-100002)" in str(skipped[100001])
+    hosts = (setup.dhcp_dir / "modems-host.conf").read_text()
+    assert hosts.count("aa:bb:cc:dd:ee:02") == 1 and "host cm-100002 " in hosts and "host cm-100001 " not in hosts
+    db.execute("UPDATE mta SET mac = '00:11:22:33:66:03' WHERE id = 300001")  # the MAC of endpoint ep-dyn
+    code, events, _ = _run(setup, capsys, "--once")
+    endpoints = {e["id"]: e["reason"] for e in events if e["event"] == "row.skipped" and e["table"] == "mta"}
+    assert "endpoint 200003 (ep-dyn)" in str(endpoints[300001])  # the live host keeps it
+    assert "00:11:22:33:66:03" not in (setup.dhcp_dir / "mta.conf").read_text()

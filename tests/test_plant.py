@@ -155,3 +155,19 @@ def test_unique_host_names_keep_every_row() -> None:
     plant.endpoints = [p.Endpoint(20, "ep-20", "00:00:00:00:01:00", 1, False, None)]
     p._drop_duplicates(plant, p._Rows(plant))
     assert [m.id for m in plant.modems] == list(range(1, 9)) and len(plant.endpoints) == 1 and not plant.skipped
+
+
+def test_duplicate_macs_without_a_live_host_keep_modems_then_mtas_then_endpoints() -> None:
+    """With no live host for a shared MAC the modem keeps it over an MTA and an endpoint, the oldest modem first."""
+    from provha_daemon.plant import Endpoint, Modem, Mta, drop_duplicate_macs, live_host_macs
+
+    plant = _empty_plant()
+    mac = "00:11:22:33:44:55"
+    plant.modems = [Modem(7, "cm-7", mac, False, True, None, None), Modem(3, "cm-3", mac, False, True, None, None)]
+    plant.mtas = [Mta(300001, 3, mac, "sip")]
+    plant.endpoints = [Endpoint(200001, "ep", mac, 3, False, None), Endpoint(200002, "ep2", None, 3, True, "1.2.3.4")]
+    drop_duplicate_macs(plant, {})
+    assert [m.id for m in plant.modems] == [3] and plant.mtas == [] and [e.id for e in plant.endpoints] == [200002]
+    assert sorted((s.table, s.id) for s in plant.skipped) == [("endpoint", 200001), ("modem", 7), ("mta", 300001)]
+    assert live_host_macs([b"host cm-7 { hardware ethernet 00:11:22:33:44:55; filename \"cm/cm-7.cfg\"; }"]) == {
+        mac: "cm-7"}
