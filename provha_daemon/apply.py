@@ -35,6 +35,7 @@ from provha_daemon.writer import TMP_PREFIX, frame, signature, write_file
 STAGING = ".provha-staging"
 PREVIOUS = ".provha-previous"
 LOCK = ".provha-lock"
+RESTART_PENDING = ".provha-restart-pending"  # swapped, dhcpd not yet restarted: a crash now must not lose it
 MANIFEST = ".manifest"
 # Bulk writes go to a writer process once a rebuild has written this many files in-process: a one-modem change
 # never starts one, a template edit that rewrites the whole tree moves the system calls to the other core.
@@ -127,6 +128,27 @@ class Target:
                 if path.is_file() and not path.name.startswith("."):
                     found.add(path.relative_to(self.directory).as_posix())
         return found
+
+    def mark_restart_pending(self) -> None:
+        """Record durably, before a swap, that dhcpd must load the set about to go live."""
+        try:
+            self.ensure_directory()
+            fd = os.open(self.directory / RESTART_PENDING, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _fsync_dir(self.directory)
+        except OSError as exc:
+            raise ApplyError(f"cannot write {self.directory / RESTART_PENDING}: {exc.strerror or exc}") from exc
+
+    def restart_pending(self) -> bool:
+        """Whether a swap went live without the restart that loads it (a crash in between)."""
+        return (self.directory / RESTART_PENDING).exists()
+
+    def clear_restart_pending(self) -> None:
+        """dhcpd runs the live set: nothing is pending."""
+        (self.directory / RESTART_PENDING).unlink(missing_ok=True)
 
     def live_bytes(self, rel: str) -> bytes | None:
         """A live file's bytes, None if it is not there."""

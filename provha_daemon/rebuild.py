@@ -256,19 +256,7 @@ class Rebuilder:
         try:
             with self.target.locked():
                 self.target.remove_leftovers()
-                plan = self.target.plan(rendered.artifacts)
-                if plan.changed and not allow_restart:
-                    result.deferred = True
-                elif plan.changed:
-                    timer = time.perf_counter()
-                    try:
-                        await self.validate(self.target.stage(rendered.artifacts), rendered.artifacts)
-                    finally:
-                        self.target.unstage()
-                    result.durations["validate"] = time.perf_counter() - timer
-                    if tftp is not None:
-                        await tftp
-                    await self._swap_and_restart(plan, result)
+                await self._apply(rendered.artifacts, tftp, allow_restart, result)
         except BaseException as exc:
             if tftp is not None:  # a thread cannot be cancelled, and it must not outlive the rebuild
                 await asyncio.wait([tftp])
@@ -405,8 +393,45 @@ class Rebuilder:
                 f"{self.config.service.max_drop:.0%} would go; refused (start with --force to apply it)"
             )
 
+    async def _apply(self, artifacts: list[Artifact], tftp: asyncio.Task[None] | None, allow_restart: bool,
+                     result: RebuildResult) -> None:
+        """With the lock held: swap and restart a changed set (after ``dhcpd -t``), or finish a crashed run's."""
+        plan = self.target.plan(artifacts)
+        if plan.changed and not allow_restart:
+            result.deferred = True
+        elif plan.changed:
+            timer = time.perf_counter()
+            await self._check(artifacts)
+            result.durations["validate"] = time.perf_counter() - timer
+            if tftp is not None:
+                await tftp
+            await self._swap_and_restart(plan, result)
+        elif self.target.restart_pending() and allow_restart:
+            # a run swapped this set in and died before restarting dhcpd: check the live set, restart now
+            await self._check(artifacts)
+            await self._restart_pending(result)
+
+    async def _check(self, artifacts: list[Artifact]) -> None:
+        """``dhcpd -t`` on the set, staged and unstaged again."""
+        try:
+            await self.validate(self.target.stage(artifacts), artifacts)
+        finally:
+            self.target.unstage()
+
+    async def _restart_pending(self, result: RebuildResult) -> None:
+        timer = time.perf_counter()
+        restart = await self.restart()
+        result.durations["restart"] = result.restart_seconds = time.perf_counter() - timer
+        if not restart.ok:
+            raise RestartError(f"dhcpd restart for the set a crashed run swapped in failed ({restart.describe()})",
+                               restart.output, rolled_back=False)
+        self.target.clear_restart_pending()
+        result.restarted = True
+        log.info("dhcp.pending_restart_done")
+
     async def _swap_and_restart(self, plan: Plan, result: RebuildResult) -> None:
         timer = time.perf_counter()
+        self.target.mark_restart_pending()
         swapped = self.target.swap(plan)
         result.written, result.removed = swapped.written, swapped.removed
         result.durations["swap"] = time.perf_counter() - timer
@@ -416,11 +441,14 @@ class Rebuilder:
         restart = await self.restart()
         result.durations["restart"] = result.restart_seconds = time.perf_counter() - timer
         if restart.ok:
+            self.target.clear_restart_pending()
             result.restarted = True
             return
         log.error("dhcp.restart_failed", command=restart.describe(), output=restart.output.strip()[-2000:])
         restored = self.target.restore_previous()
         again = await self.restart()
+        if again.ok:
+            self.target.clear_restart_pending()
         log.warning("dhcp.rolled_back", restored=restored.written, removed=restored.removed,
                     restart_ok=again.ok)
         raise RestartError(

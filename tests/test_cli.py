@@ -411,3 +411,19 @@ def test_duplicate_macs_keep_the_live_host_and_name_both(netgw: tuple[PlantDB, S
     endpoints = {e["id"]: e["reason"] for e in events if e["event"] == "row.skipped" and e["table"] == "mta"}
     assert "endpoint 200003 (ep-dyn)" in str(endpoints[300001])  # the live host keeps it
     assert "00:11:22:33:66:03" not in (setup.dhcp_dir / "mta.conf").read_text()
+
+
+def test_a_restart_lost_to_a_crash_after_the_swap_is_done_by_the_next_run(netgw: tuple[PlantDB, Setup],
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The pending-restart marker written before a swap survives a crash before the restart: the next run finds
+    the live files equal to the rendered ones, checks them with dhcpd -t and restarts dhcpd; then the marker goes."""
+    _, setup = netgw
+    _run(setup, capsys, "--once")
+    assert setup.restart.count() == 1 and not (setup.dhcp_dir / ".provha-restart-pending").exists()
+    (setup.dhcp_dir / ".provha-restart-pending").write_bytes(b"")  # as left by a run killed between swap and restart
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 4 and setup.restart.count() == 2
+    assert [e["event"] for e in events if e["event"].startswith("dhcp.pending")] == ["dhcp.pending_restart_done"]
+    assert not (setup.dhcp_dir / ".provha-restart-pending").exists()
+    _run(setup, capsys, "--once")
+    assert setup.restart.count() == 2  # nothing pending, nothing changed: no restart
