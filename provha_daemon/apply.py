@@ -233,7 +233,11 @@ class Target:
             return result
         try:
             self.ensure_directory()
+            self._check_space(plan)
             self._snapshot_previous()
+        except OSError as exc:
+            raise ApplyError(f"swapping {self.directory}: {exc}") from exc
+        try:
             dirs: set[Path] = set()
             for artifact in plan.write:
                 path = self.directory / artifact.path
@@ -249,8 +253,24 @@ class Target:
             for directory in dirs:
                 _fsync_dir(directory)
         except OSError as exc:
-            raise ApplyError(f"swapping {self.directory}: {exc}") from exc
+            # never a mixed set: every file of the set goes back to the previous generation
+            back = "the previous set was put back"
+            try:
+                self.restore_previous()
+            except ApplyError as again:
+                back = f"putting the previous set back failed too: {again}"
+            raise ApplyError(f"swapping {self.directory}: {exc}; {back}") from exc
         return result
+
+    def _check_space(self, plan: Plan) -> None:
+        """Refuse before the first rename when the new files cannot all fit (a full disk must not stop a swap
+        half-way); the old files' blocks are freed only after the renames."""
+        needed = sum(len(artifact.data) + 4096 for artifact in plan.write)
+        st = os.statvfs(self.directory)
+        free = st.f_bfree * st.f_frsize if os.geteuid() == 0 else st.f_bavail * st.f_frsize
+        if needed > free:
+            raise ApplyError(f"not enough space in {self.directory} for the new set: {needed} bytes needed, "
+                             f"{free} free")
 
     def _write_atomic(self, path: Path, artifact: Artifact) -> None:
         uid, gid, mode = self.ownership.uid, self.ownership.gid, artifact.mode
@@ -269,9 +289,16 @@ class Target:
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)
-        finally:
+        except OSError:
             os.close(fd)
-        os.replace(tmp, path)
+            tmp.unlink(missing_ok=True)  # a full disk must not leave a zero-byte temp file behind
+            raise
+        os.close(fd)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def restore_previous(self) -> SwapResult:
         """Put the previous generation back in place (after a failed restart)."""

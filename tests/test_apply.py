@@ -408,3 +408,28 @@ def test_leftover_temp_files_of_a_crash_are_removed(target: Target, tmp_path: Pa
     files.settle()
     files.end()
     assert sorted(p.name for p in (tmp_path / "tftp" / "cm").iterdir()) == [".keep", "cm-2.cfg"]
+
+
+def test_a_swap_failing_half_way_puts_the_whole_previous_set_back(target: Target) -> None:
+    """A rename that fails after others succeeded (a directory where a file belongs) restores every file of the
+    previous generation: never a mixed set, no temp file left."""
+    target.swap(target.plan(_set(("a.conf", b"old a"), ("b.conf", b"old b"))))
+    plan = target.plan(_set(("a.conf", b"new a"), ("b.conf", b"new b"), ("c.conf", b"new c")))
+    (target.directory / "c.conf").mkdir()  # the third rename cannot replace a directory
+    with pytest.raises(ApplyError, match="the previous set was put back"):
+        target.swap(plan)
+    assert (target.directory / "a.conf").read_bytes() == b"old a"
+    assert (target.directory / "b.conf").read_bytes() == b"old b"
+    assert not list(target.directory.rglob(".provha-tmp.*"))
+
+
+def test_a_set_that_cannot_fit_is_refused_before_the_first_rename(small_fs: Path) -> None:
+    """With too little space for the new files the swap changes nothing and says how much is missing."""
+    target = Target(small_fs / "dhcp", ("*.conf",), Ownership(os.geteuid(), os.getegid()))
+    target.swap(target.plan(_set(("a.conf", b"old"))))
+    with (small_fs / "filler").open("wb") as out:
+        out.write(b"\0" * 200_000)
+    with pytest.raises(ApplyError, match="not enough space"):
+        target.swap(target.plan(_set(("a.conf", b"x" * 60_000), ("b.conf", b"y" * 60_000))))
+    assert (target.directory / "a.conf").read_bytes() == b"old"
+    assert not (target.directory / "b.conf").exists()
