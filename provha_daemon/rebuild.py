@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import re
 import socket
 import tempfile
@@ -39,11 +40,24 @@ from provha_daemon.plant import (
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
 from provha_daemon.render.tftp import Chain, Device, TftpRenderer, TftpSettings
 from provha_daemon.roles import Pair, local_addresses, resolve_pair
+from provha_daemon.schema import Schema
 from provha_daemon.services import CommandResult, run
 
 log = structlog.get_logger("provha_daemon.rebuild")
 
 TFTP_MANAGED = ("cm/*.conf", "cm/*.cfg", "mta/*.conf", "mta/*.cfg")
+def _ranges(data: bytes) -> int:
+    return data.count(b"\trange ")
+
+
+# (what, table, live files, how to count, smallest live count the share rule applies to); the modem hosts keep
+# the rule they always had (any count), the other classes from 10 live entries; a vanished table whatever its size
+DROP_GUARDED = (
+    ("modem hosts", "modem", HOSTS_FILE, host_lines, 1),
+    ("MTA hosts", "mta", "mta.conf", host_lines, 10),
+    ("endpoint hosts", "endpoint", "endpoints-host.conf", host_lines, 10),
+    ("pool ranges", "ippool", "cmts_gws/*.conf", _ranges, 10),
+)
 # provbase columns each stage renders from; a bad value in one refuses that stage only (ProvBase.require)
 DHCP_PROVBASE = ("domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time", "max_cpe",
                  "multiple_provisioning_systems")
@@ -248,7 +262,7 @@ class Rebuilder:
             return result
 
         if not force:
-            self._drop_guard(rendered.artifacts)
+            self._drop_guard(rendered.artifacts, plant.schema)
         # The TFTP stage (a thread, mostly Python) runs while dhcpd -t (its own process) checks the DHCP set: two
         # cores, about a second less per rebuild. The DHCP swap still waits for it: a new host entry must never
         # point at a config file that is not there yet.
@@ -379,19 +393,25 @@ class Rebuilder:
             log.warning("tftp.firmware_name_invalid", firmware=firmware)
             return []
 
-    def _drop_guard(self, artifacts: list[Artifact]) -> None:
-        """Refuse a set that loses more than ``max_drop`` of the live modem hosts (a truncated replica)."""
-        new = next((a.data for a in artifacts if a.path == HOSTS_FILE), b"")
-        try:
-            live = (self.config.dhcp.dir / HOSTS_FILE).read_bytes()
-        except OSError:
-            return
-        live_hosts, new_hosts = host_lines(live), host_lines(new)
-        if live_hosts and new_hosts < live_hosts * (1 - self.config.service.max_drop):
-            raise RefusedError(
-                f"the new {HOSTS_FILE} has {new_hosts} modem hosts, the live one {live_hosts}: more than "
-                f"{self.config.service.max_drop:.0%} would go; refused (start with --force to apply it)"
-            )
+    def _drop_guard(self, artifacts: list[Artifact], schema: Schema) -> None:
+        """Refuse a set that loses more than ``max_drop`` of a class of live hosts or pools (a truncated replica), or
+        all of a class whose table has vanished (a restore without a module's tables), judged against the live
+        files so that ``--once`` and the service decide alike."""
+        max_drop = self.config.service.max_drop
+        for what, table, files, count, minimum in DROP_GUARDED:
+            live = sum(count(self.target.live_bytes(name) or b"") for name in self._guarded_files(files))
+            new = sum(count(a.data) for a in artifacts if fnmatch.fnmatch(a.path, files))
+            if not live:
+                continue
+            if not schema.has_table(table):
+                raise RefusedError(f"table {table} is gone from the database but the live files have {live} {what}; "
+                                   "refused (start with --force to apply it)")
+            if live >= minimum and new < live * (1 - max_drop):
+                raise RefusedError(f"the new set has {new} {what}, the live one {live}: more than {max_drop:.0%} would "
+                                   "go; refused (start with --force to apply it)")
+
+    def _guarded_files(self, pattern: str) -> list[str]:
+        return sorted(p for p in self.target.live_paths() if fnmatch.fnmatch(p, pattern))
 
     async def _apply(self, artifacts: list[Artifact], tftp: asyncio.Task[None] | None, allow_restart: bool,
                      result: RebuildResult) -> None:

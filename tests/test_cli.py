@@ -427,3 +427,37 @@ def test_a_restart_lost_to_a_crash_after_the_swap_is_done_by_the_next_run(netgw:
     assert not (setup.dhcp_dir / ".provha-restart-pending").exists()
     _run(setup, capsys, "--once")
     assert setup.restart.count() == 2  # nothing pending, nothing changed: no restart
+
+
+@pytest.mark.parametrize("table", ["endpoint", "mta"])
+def test_a_vanished_table_is_refused_like_a_drop(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str],
+                                                 table: str) -> None:
+    """A table whose hosts are in the live files and that is gone from the database (a restore without a module)
+    is refused (exit 7), whatever its size; the live files stay; --force applies it."""
+    db, setup = netgw
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute(f"DROP TABLE {table}")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 7
+    (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
+    assert f"table {table} is gone" in str(failed["error"])
+    assert _tree(setup.dhcp_dir) == before
+    assert _run(setup, capsys, "--once", "--force")[0] in (0, 4)
+
+
+def test_pools_shrinking_by_more_than_max_drop_are_refused(netgw: tuple[PlantDB, Setup],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Losing more than max_drop of at least 10 live pool ranges (a truncated ippool table) is refused (exit 7)."""
+    db, setup = netgw
+    db.execute("INSERT INTO ippool (id, created_at, updated_at, deleted_at, netgw_id, type, net, netmask, "
+               "ip_pool_start, ip_pool_end, router_ip, broadcast_ip, dns1_ip, version, active) VALUES " + ", ".join(
+                   f"({20 + n}, NOW(), NOW(), NULL, 1, 'CM', '10.50.{n}.0', '255.255.255.0', '10.50.{n}.10', "
+                   f"'10.50.{n}.200', '10.50.{n}.1', '10.50.{n}.255', '10.0.0.1', '4', 1)" for n in range(6)))
+    _run(setup, capsys, "--once")
+    live = sum((p.read_bytes()).count(b"\trange ") for p in (setup.dhcp_dir / "cmts_gws").glob("*.conf"))
+    assert live >= 10
+    db.execute("UPDATE ippool SET deleted_at = NOW() WHERE id >= 20 OR type <> 'CM'")
+    code, events, _ = _run(setup, capsys, "--once")
+    assert code == 7
+    assert "pool ranges" in str(next(e for e in events if e["event"] == "rebuild.failed")["error"])
