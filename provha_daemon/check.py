@@ -152,3 +152,41 @@ def relabel(output: str, part: Part, staging: Path) -> str:
     output = re.sub(piece + r" line (\d+)", lambda m: f"{hosts_path} line {int(m.group(1)) + offset}", output)
     output = output.replace(str(part.hosts), hosts_path)
     return output.replace(str(part.config), str(staging / "dhcpd.conf"))
+
+
+_AT = re.compile(r"(?P<path>/\S+?) line (?P<line>\d+):")
+_SUBNET = re.compile(rb"^\s*subnet (\S+) netmask (\S+)")
+_HOST = re.compile(rb"^\s*host (\S+) ")
+
+
+def owners(output: str, staging: Path, live: Path, data: dict[str, bytes], hosts: dict[str, str],
+           pools: dict[tuple[int, str], int]) -> tuple[str, list[str]]:
+    """dhcpd's message with the staged paths as the live files' names, and the object its first error came from.
+
+    ``data`` is the staged set by relative path, ``hosts`` a host name's row (``modem 100001``), ``pools`` the
+    ippool id of (gateway id, network) so a line inside a subnet block of ``cmts_gws/<id>.conf`` (a pool's
+    range, its ``optional`` statements) names its pool.
+    """
+    found: list[str] = []
+    for m in _AT.finditer(output):
+        rel = Path(m.group("path")).as_posix().removeprefix(f"{staging}/")
+        lines = data.get(rel, b"").split(b"\n")
+        number = int(m.group("line"))
+        if not 0 < number <= len(lines):
+            continue
+        host = _HOST.match(lines[number - 1])
+        if host is not None and host.group(1).decode() in hosts:
+            found.append(f"{hosts[host.group(1).decode()]} ({rel} line {number})")
+            continue
+        gateway = rel.removeprefix("cmts_gws/").removesuffix(".conf")
+        for line in reversed(lines[:number]):
+            subnet = _SUBNET.match(line)
+            if subnet is not None and gateway.isdigit():
+                network = f"{subnet.group(1).decode()}/{subnet.group(2).decode()}"
+                pool = pools.get((int(gateway), network))
+                if pool is not None:
+                    found.append(f"ippool {pool} of gateway {gateway} ({rel} line {number})")
+                break
+        if found:
+            break  # dhcpd's first error is the cause; what it reports after it follows from that one
+    return output.replace(f"{staging}/", f"{live}/"), found

@@ -21,7 +21,7 @@ import structlog
 from provha_daemon import validation as v
 from provha_daemon.apply import FileSet, Ownership, Plan, Target, lock_directory
 from provha_daemon.artifact import Artifact
-from provha_daemon.check import HOSTS_FILE, available_cpus, host_lines, relabel, staged_parts
+from provha_daemon.check import HOSTS_FILE, available_cpus, host_lines, owners, relabel, staged_parts
 from provha_daemon.config import Config
 from provha_daemon.cvc import cvc_lines
 from provha_daemon.db import Database, Snapshot
@@ -183,9 +183,11 @@ class Rebuilder:
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
         return await self.db.read_with_retry(attempts, limit, tftp=self.config.tftp.enabled)
 
-    async def validate(self, staging: Path, artifacts: Sequence[Artifact]) -> list[CommandResult]:
+    async def validate(self, staging: Path, artifacts: Sequence[Artifact], plant: Plant | None = None,
+                       ) -> list[CommandResult]:
         """``dhcpd -t`` on ``artifacts`` staged in ``staging``, in parallel parts on a large plant (``check``); raises
-        ``ValidationError`` with dhcpd's message of the first part that failed, in the staged set's files and lines."""
+        ``ValidationError`` with dhcpd's message of the first part that failed, in the live files' names and the
+        staged lines, and (given the ``plant``) the pool or row each rejected line came from."""
         d = self.config.dhcp
         parts = staged_parts(staging, artifacts, d.dir, d.validate_jobs, available_cpus())
         results = await asyncio.gather(
@@ -193,8 +195,14 @@ class Rebuilder:
         for k, (part, result) in enumerate(zip(parts, results, strict=True)):
             if not result.ok:
                 which = f", part {k + 1} of {len(parts)}" if len(parts) > 1 else ""
-                raise ValidationError(f"dhcpd -t rejected the staged set ({result.describe()}{which})",
-                                      relabel(_dhcpd_message(result), part, staging))
+                message = relabel(_dhcpd_message(result), part, staging)
+                blamed: list[str] = []
+                if plant is not None:
+                    message, blamed = owners(message, staging, d.dir, {a.path: a.data for a in artifacts},
+                                             *_owner_maps(plant))
+                cause = f": {blamed[0]}" if blamed else ""
+                raise ValidationError(f"dhcpd -t rejected the staged set ({result.describe()}{which}){cause}",
+                                      message)
         return results
 
     async def restart(self) -> CommandResult:
@@ -256,7 +264,8 @@ class Rebuilder:
         if dry_run:
             with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
                 timer = time.perf_counter()
-                await self.validate(self.target.stage(rendered.artifacts, Path(tmp) / "staging"), rendered.artifacts)
+                await self.validate(self.target.stage(rendered.artifacts, Path(tmp) / "staging"), rendered.artifacts,
+                                    plant)
                 result.durations["validate"] = time.perf_counter() - timer
             result.diff = self.target.diff(rendered.artifacts)
             return result
@@ -270,7 +279,7 @@ class Rebuilder:
         try:
             with self.target.locked():
                 self.target.remove_leftovers()
-                await self._apply(rendered.artifacts, tftp, allow_restart, result)
+                await self._apply(rendered.artifacts, plant, tftp, allow_restart, result)
         except BaseException as exc:
             if tftp is not None:  # a thread cannot be cancelled, and it must not outlive the rebuild
                 await asyncio.wait([tftp])
@@ -413,28 +422,28 @@ class Rebuilder:
     def _guarded_files(self, pattern: str) -> list[str]:
         return sorted(p for p in self.target.live_paths() if fnmatch.fnmatch(p, pattern))
 
-    async def _apply(self, artifacts: list[Artifact], tftp: asyncio.Task[None] | None, allow_restart: bool,
-                     result: RebuildResult) -> None:
+    async def _apply(self, artifacts: list[Artifact], plant: Plant, tftp: asyncio.Task[None] | None,
+                     allow_restart: bool, result: RebuildResult) -> None:
         """With the lock held: swap and restart a changed set (after ``dhcpd -t``), or finish a crashed run's."""
         plan = self.target.plan(artifacts)
         if plan.changed and not allow_restart:
             result.deferred = True
         elif plan.changed:
             timer = time.perf_counter()
-            await self._check(artifacts)
+            await self._check(artifacts, plant)
             result.durations["validate"] = time.perf_counter() - timer
             if tftp is not None:
                 await tftp
             await self._swap_and_restart(plan, result)
         elif self.target.restart_pending() and allow_restart:
             # a run swapped this set in and died before restarting dhcpd: check the live set, restart now
-            await self._check(artifacts)
+            await self._check(artifacts, plant)
             await self._restart_pending(result)
 
-    async def _check(self, artifacts: list[Artifact]) -> None:
+    async def _check(self, artifacts: list[Artifact], plant: Plant) -> None:
         """``dhcpd -t`` on the set, staged and unstaged again."""
         try:
-            await self.validate(self.target.stage(artifacts), artifacts)
+            await self.validate(self.target.stage(artifacts), artifacts, plant)
         finally:
             self.target.unstage()
 
@@ -476,6 +485,15 @@ class Rebuilder:
             f"restart after rollback {'succeeded' if again.ok else 'failed too: ' + again.describe()}",
             restart.output,
         )
+
+
+def _owner_maps(plant: Plant) -> tuple[dict[str, str], dict[tuple[int, str], int]]:
+    """Host name → its row, and (gateway, network) → ippool id, for naming what a rejected line came from."""
+    hosts = {m.hostname: f"modem {m.id}" for m in plant.modems}
+    hosts.update({e.hostname: f"endpoint {e.id}" for e in plant.endpoints})
+    hosts.update({f"mta-{t.id}": f"mta {t.id}" for t in plant.mtas})
+    pools = {(p.gateway_id, f"{p.network.network_address}/{p.network.netmask}"): p.id for p in plant.pools}
+    return hosts, pools
 
 
 def _dhcpd_message(result: CommandResult) -> str:

@@ -99,7 +99,8 @@ def test_soft_deleted_modem_disappears(netgw: tuple[PlantDB, Setup], capsys: pyt
 
 def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, Setup],
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    """A broken ippool.optional fails dhcpd -t: exit 5, dhcpd's message logged, live files byte-identical."""
+    """A broken ippool.optional fails dhcpd -t: exit 5, dhcpd's message logged with the live file's name and the
+    pool it came from, live files byte-identical."""
     db, setup = netgw
     _run(setup, capsys, "--once")
     before = _tree(setup.dhcp_dir)
@@ -108,6 +109,9 @@ def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, S
     assert code == 5
     rejected = next(e for e in events if e["event"] == "rebuild.rejected")
     assert "1.conf line" in str(rejected["dhcpd"])
+    assert f"{setup.dhcp_dir}/cmts_gws/1.conf line" in str(rejected["dhcpd"])  # the live file's name
+    assert ".provha-staging" not in str(rejected["dhcpd"])
+    assert "ippool 3 of gateway 1 (cmts_gws/1.conf line" in str(rejected["error"])  # the row that produced it
     assert _tree(setup.dhcp_dir) == before
     assert setup.restart.count() == 1
 

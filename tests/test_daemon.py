@@ -244,6 +244,7 @@ def test_health_ok_and_critical(running: tuple[PlantDB, Setup, Daemon]) -> None:
     daemon.wait_event("rebuild.done", lambda e: e.get("result") == "rejected")
     code, line = _health(setup)
     assert code == 2 and "last apply failed" in line
+    assert "ippool 3 of gateway 1 (cmts_gws/1.conf line" in line  # the row that produced the rejected line
 
 
 def test_health_unknown_without_daemon(plant: tuple[PlantDB, Setup]) -> None:
