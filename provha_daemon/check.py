@@ -177,7 +177,7 @@ def owners(output: str, staging: Path, live: Path, data: dict[str, bytes], hosts
         host = _HOST.match(lines[number - 1])
         if host is not None and host.group(1).decode() in hosts:
             found.append(f"{hosts[host.group(1).decode()]} ({rel} line {number})")
-            continue
+            break  # dhcpd's first error is the cause
         gateway = rel.removeprefix("cmts_gws/").removesuffix(".conf")
         for line in reversed(lines[:number]):
             subnet = _SUBNET.match(line)

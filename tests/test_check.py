@@ -152,3 +152,23 @@ async def test_an_error_outside_the_hosts_is_rejected(tmp_path: Path, plant_db: 
     with pytest.raises(ValidationError) as caught:
         await _validate(rebuilder, _edited(artifacts, pool, lambda data: data + b"\nthis is not dhcpd syntax;\n"))
     assert f"{rebuilder.target.staging / pool} line" in caught.value.output
+
+
+def test_owners_name_the_row_or_pool_of_the_first_rejected_line(tmp_path: Path) -> None:
+    """A dhcpd message about a staged host line names its modem, one inside a subnet block its ippool; the staged
+    paths become the live files' names."""
+    from provha_daemon.check import owners
+
+    staging, live = tmp_path / ".provha-staging", tmp_path
+    data = {
+        "modems-host.conf": b"host cm-1 { hardware ethernet 00:11:22:33:44:01; }\nhost cm-2 { bad }\n",
+        "cmts_gws/1.conf": b'shared-network "a"\n{\n\tsubnet 10.0.0.0 netmask 255.255.255.0\n\t{\n\t\tbroken;\n',
+    }
+    hosts = {"cm-1": "modem 1", "cm-2": "modem 2"}
+    pools = {(1, "10.0.0.0/255.255.255.0"): 7}
+    text, found = owners(f"{staging}/modems-host.conf line 2: expecting ;\n{staging}/cmts_gws/1.conf line 5: x",
+                         staging, live, data, hosts, pools)
+    assert found == ["modem 2 (modems-host.conf line 2)"]
+    assert f"{live}/modems-host.conf line 2" in text and ".provha-staging" not in text
+    _, found = owners(f"{staging}/cmts_gws/1.conf line 5: expecting a declaration", staging, live, data, hosts, pools)
+    assert found == ["ippool 7 of gateway 1 (cmts_gws/1.conf line 5)"]
