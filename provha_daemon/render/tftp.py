@@ -1,9 +1,10 @@
 """Every cable modem's and MTA's DOCSIS config file, built in-process as NMS Prime builds them with ``docsis``.
 
-For each configfile chain (a configfile and its parents) the rows are classified once: *static*, *simple* (only
-``{table.column.N}`` placeholders, filled per device) or *evaluated* (NMS Prime's ``{a,*,b}``-style expressions,
-filled and evaluated per device). A compiled ``docsis.Template`` of the whole ``Main { … }`` text encodes each
-device; the ``.conf`` text beside each ``.cfg`` is assembled from the same rows, exactly in NMS Prime's layout.
+For each configfile chain (a configfile and its parents) the rows are classified once: *static* (encoded once) or
+*dynamic* (``{table.column.N}`` placeholders and NMS Prime's ``{a,*,b}``-style expressions, filled per device by
+``render.rows``, each value one token). A compiled ``docsis.Template`` of the whole ``Main { … }`` text, a slot
+per dynamic row, encodes each device; the ``.conf`` text beside each ``.cfg`` is assembled from the same rows, in
+NMS Prime's layout.
 Pure: plant and settings in, ``Device`` results out; writing is ``apply.FileSet``'s job.
 """
 
@@ -19,11 +20,8 @@ from provha_daemon.docsis import DocsisError, MtaHash, Template, compile_templat
 from provha_daemon.docsis.keywords import Keyword
 from provha_daemon.docsis.parser import Item
 from provha_daemon.plant import SEPARATOR, ConfigFile, Modem, Mta, Plant, modem_access
-from provha_daemon.render.rows import Dropped, Filled, fill_row, normalise
+from provha_daemon.render.rows import SIMPLE, Dropped, Filled, fill_row, normalise
 
-_LEFT = re.compile(r"\{[^{]*\}")
-_SIMPLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z0-9_]+\.\d+\}")
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 # NMS Prime's stand-in QoS for a modem without one whose configfile has no parent (VoIP-only test rate).
 TEST_QOS: dict[str, object] = {"id": 0, "ds_rate_max_help": 250000, "us_rate_max_help": 250000}
 
@@ -42,7 +40,7 @@ class TftpSettings:
 class _Row:
     """One line of a chain: its kind, text, the placeholders it names and where it came from."""
 
-    kind: str  # "static" | "simple" | "eval"
+    kind: str  # "static" (no brace group) | "dynamic" (placeholders or an expression: filled per device)
     text: str
     names: tuple[str, ...]
     origin: tuple[int, int]  # (configfile id, line in that configfile's text; 0 for extension lines)
@@ -94,12 +92,10 @@ def chain_of(configfiles: Mapping[int, ConfigFile], configfile_id: int) -> list[
 
 
 def _classify(configfile: ConfigFile, number: int, row: str) -> _Row:
-    if _LEFT.search(row) is None:
+    if ct.LEFT.search(row) is None:
         return _Row("static", row, (), (configfile.id, number), bool(configfile.parent_id))
-    names = tuple(m.group()[1:-1] for m in _SIMPLE.finditer(row))
-    if names and _LEFT.search(_SIMPLE.sub("", row)) is None:
-        return _Row("simple", row, names, (configfile.id, number), bool(configfile.parent_id))
-    return _Row("eval", row, names, (configfile.id, number), bool(configfile.parent_id))
+    names = tuple(m.group(1) for m in SIMPLE.finditer(row))
+    return _Row("dynamic", row, names, (configfile.id, number), bool(configfile.parent_id))
 
 
 def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, firmware: FirmwareLines,
