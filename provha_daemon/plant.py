@@ -682,12 +682,12 @@ def live_host_macs(files: Iterable[bytes | None]) -> dict[str, str]:
     return found
 
 
-def drop_duplicate_macs(plant: Plant, live: Mapping[str, str]) -> None:
+def drop_duplicate_macs(plant: Plant, live: Callable[[], Mapping[str, str]]) -> None:
     """Two DHCP hosts with one MAC would hand one device the other's config: keep one, skip the others naming both.
 
-    The kept one is the host the live files already give that MAC (``live``), else the first of modems, MTAs and
-    endpoints in that order, the oldest (lowest id) within a table. Endpoints known by their modem's MAC as
-    ``agent.remote-id`` have no MAC of their own and are no duplicates.
+    The kept one is the host the live files already give that MAC (``live()``, read only when there is a
+    duplicate), else the first of modems, MTAs and endpoints in that order, the oldest (lowest id) within a table.
+    Endpoints known by their modem's MAC as ``agent.remote-id`` have no MAC of their own and are no duplicates.
     """
     hosts: list[tuple[str, int, str, str]] = []  # (table, id, host name, mac) in keeping order
     hosts += [("modem", m.id, m.hostname, m.mac) for m in sorted(plant.modems, key=lambda m: m.id)
@@ -697,20 +697,21 @@ def drop_duplicate_macs(plant: Plant, live: Mapping[str, str]) -> None:
     by_mac: dict[str, list[tuple[str, int, str, str]]] = {}
     for host in hosts:
         by_mac.setdefault(host[3], []).append(host)
+    duplicates = {mac: same for mac, same in by_mac.items() if len(same) > 1}
+    if not duplicates:
+        return
+    live_hosts = live()
     dropped: dict[str, set[int]] = {}
-    for mac, same in by_mac.items():
-        if len(same) < 2:
-            continue
-        keep = next((h for h in same if h[2] == live.get(mac)), same[0])
+    for mac, same in duplicates.items():
+        keep = next((h for h in same if h[2] == live_hosts.get(mac)), same[0])
         for table, row_id, name, _ in same:
             if (table, row_id) != keep[:2]:
                 dropped.setdefault(table, set()).add(row_id)
                 plant.skipped.append(Skipped(table, row_id, f"MAC {mac} is also {keep[0]} {keep[1]} ({keep[2]}), "
                                                             f"which keeps it; {name} is left out"))
-    if dropped:
-        plant.modems = [m for m in plant.modems if m.id not in dropped.get("modem", ())]
-        plant.mtas = [t for t in plant.mtas if t.id not in dropped.get("mta", ())]
-        plant.endpoints = [e for e in plant.endpoints if e.id not in dropped.get("endpoint", ())]
+    plant.modems = [m for m in plant.modems if m.id not in dropped.get("modem", ())]
+    plant.mtas = [t for t in plant.mtas if t.id not in dropped.get("mta", ())]
+    plant.endpoints = [e for e in plant.endpoints if e.id not in dropped.get("endpoint", ())]
 
 
 def _drop_duplicates(plant: Plant, rows: _Rows) -> None:

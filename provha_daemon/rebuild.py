@@ -46,6 +46,8 @@ from provha_daemon.services import CommandResult, run
 log = structlog.get_logger("provha_daemon.rebuild")
 
 TFTP_MANAGED = ("cm/*.conf", "cm/*.cfg", "mta/*.conf", "mta/*.cfg")
+
+
 def _ranges(data: bytes) -> int:
     return data.count(b"\trange ")
 
@@ -236,8 +238,8 @@ class Rebuilder:
         result.multiple_provisioning_systems = plant.provbase.multiple_provisioning_systems
         # two hosts with one MAC: keep the one the live files have (judged against them, so --once and the
         # service decide alike)
-        drop_duplicate_macs(plant, live_host_macs(
-            self.target.live_bytes(name) for name in ("modems-host.conf", "mta.conf", "endpoints-host.conf")))
+        drop_duplicate_macs(plant, lambda: live_host_macs(
+            self.target.live_bytes(name) for name in (HOSTS_FILE, "mta.conf", "endpoints-host.conf")))
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
         result.durations["db"] = time.perf_counter() - timer
 
@@ -407,8 +409,9 @@ class Rebuilder:
         all of a class whose table has vanished (a restore without a module's tables), judged against the live
         files so that ``--once`` and the service decide alike."""
         max_drop = self.config.service.max_drop
+        live_paths = sorted(self.target.live_paths())
         for what, table, files, count, minimum in DROP_GUARDED:
-            live = sum(count(self.target.live_bytes(name) or b"") for name in self._guarded_files(files))
+            live = sum(count(self.target.live_bytes(name) or b"") for name in fnmatch.filter(live_paths, files))
             new = sum(count(a.data) for a in artifacts if fnmatch.fnmatch(a.path, files))
             if not live:
                 continue
@@ -418,9 +421,6 @@ class Rebuilder:
             if live >= minimum and new < live * (1 - max_drop):
                 raise RefusedError(f"the new set has {new} {what}, the live one {live}: more than {max_drop:.0%} would "
                                    "go; refused (start with --force to apply it)")
-
-    def _guarded_files(self, pattern: str) -> list[str]:
-        return sorted(p for p in self.target.live_paths() if fnmatch.fnmatch(p, pattern))
 
     async def _apply(self, artifacts: list[Artifact], plant: Plant, tftp: asyncio.Task[None] | None,
                      allow_restart: bool, result: RebuildResult) -> None:

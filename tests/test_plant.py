@@ -166,8 +166,9 @@ def test_duplicate_macs_without_a_live_host_keep_modems_then_mtas_then_endpoints
     plant.modems = [Modem(7, "cm-7", mac, False, True, None, None), Modem(3, "cm-3", mac, False, True, None, None)]
     plant.mtas = [Mta(300001, 3, mac, "sip")]
     plant.endpoints = [Endpoint(200001, "ep", mac, 3, False, None), Endpoint(200002, "ep2", None, 3, True, "1.2.3.4")]
-    drop_duplicate_macs(plant, {})
+    drop_duplicate_macs(plant, dict)
     assert [m.id for m in plant.modems] == [3] and plant.mtas == [] and [e.id for e in plant.endpoints] == [200002]
     assert sorted((s.table, s.id) for s in plant.skipped) == [("endpoint", 200001), ("modem", 7), ("mta", 300001)]
+    drop_duplicate_macs(plant, lambda: pytest.fail("the live files are read only when a MAC is shared"))
     assert live_host_macs([b"host cm-7 { hardware ethernet 00:11:22:33:44:55; filename \"cm/cm-7.cfg\"; }"]) == {
         mac: "cm-7"}
