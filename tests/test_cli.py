@@ -314,6 +314,17 @@ def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
     assert "cm-100004" not in (setup.dhcp_dir / "modems-host.conf").read_text()
 
 
+def _failing_change(db: PlantDB, setup: Setup, capsys: pytest.CaptureFixture[str],
+                    sql: str) -> tuple[int, dict[str, object], dict[str, bytes]]:
+    """A first --once, ``sql``, a second --once: its exit code, its one rebuild.failed event, the files before."""
+    _run(setup, capsys, "--once")
+    before = _tree(setup.dhcp_dir)
+    db.execute(sql)
+    code, events, _ = _run(setup, capsys, "--once")
+    (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
+    return code, failed, before
+
+
 @pytest.mark.parametrize(("sql", "column"), [
     ("domain_name = 'bad domain!'", "domain_name"),
     ("domain_name = NULL", "domain_name"),
@@ -328,12 +339,8 @@ def test_bad_provbase_value_refuses_dhcp_with_exit_9(netgw: tuple[PlantDB, Setup
     """A provbase value the DHCP set is rendered from refuses that set (exit 9, table, id and column named): the
     live DHCP files stay, dhcpd is not restarted, no traceback; a second run after the fix applies."""
     db, setup = netgw
-    _run(setup, capsys, "--once")
-    before = _tree(setup.dhcp_dir)
-    db.execute(f"UPDATE provbase SET {sql}")
-    code, events, _ = _run(setup, capsys, "--once")
+    code, failed, before = _failing_change(db, setup, capsys, f"UPDATE provbase SET {sql}")
     assert code == 9
-    (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
     assert failed["error_type"] == "RowError" and failed["exit_code"] == 9
     assert str(failed["error"]).startswith(f"provbase 1 {column}:" if column else "provbase: ")
     assert _tree(setup.dhcp_dir) == before and setup.restart.count() == 1
@@ -439,12 +446,8 @@ def test_a_vanished_table_is_refused_like_a_drop(netgw: tuple[PlantDB, Setup], c
     """A table whose hosts are in the live files and that is gone from the database (a restore without a module)
     is refused (exit 7), whatever its size; the live files stay; --force applies it."""
     db, setup = netgw
-    _run(setup, capsys, "--once")
-    before = _tree(setup.dhcp_dir)
-    db.execute(f"DROP TABLE {table}")
-    code, events, _ = _run(setup, capsys, "--once")
+    code, failed, before = _failing_change(db, setup, capsys, f"DROP TABLE {table}")
     assert code == 7
-    (failed,) = [e for e in events if e["event"] == "rebuild.failed"]
     assert f"table {table} is gone" in str(failed["error"])
     assert _tree(setup.dhcp_dir) == before
     assert _run(setup, capsys, "--once", "--force")[0] in (0, 4)
