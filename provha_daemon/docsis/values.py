@@ -114,8 +114,7 @@ def _ip_port_value(kw: Keyword, token: Token) -> bytes:
     address, slash, port = text.rpartition("/")
     if not slash or not _INT.fullmatch(port) or not 0 <= int(port) <= 65535:
         raise BadValueError(f"{kw.name} needs ADDRESS/PORT, not {text}", line=token.line, keyword=kw.name)
-    packed = _ipv6(address, token, kw.name) if ":" in address else ipv4(token._replace(text=address), kw.name)
-    return packed + int(port).to_bytes(2, "big")
+    return _address(address, kw, token) + int(port).to_bytes(2, "big")
 
 
 def _ip_list_value(kw: Keyword, token: Token) -> bytes:
