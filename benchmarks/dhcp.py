@@ -16,40 +16,28 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import aiomysql
 
 from benchmarks.master import Master
 from benchmarks.plantgen import BenchPlant
 from benchmarks.stats import Series, stopwatch
 from provha_daemon.artifact import Artifact
+from provha_daemon.collector import collector_paused
 from provha_daemon.config import Config
 from provha_daemon.db import Database
-from provha_daemon.plant import collector_paused
-from provha_daemon.rebuild import HOSTS_FILE, Rebuilder, dhcp_settings
+from provha_daemon.parts import HOSTS_FILE
+from provha_daemon.rebuild import Rebuilder
 from provha_daemon.render.dhcp import render_dhcp
 from provha_daemon.roles import resolve_pair
+from provha_daemon.stages.dhcp import dhcp_settings
 
 SNAPSHOT_START = "START TRANSACTION WITH CONSISTENT SNAPSHOT"
 
 
-class RecordingDatabase(Database):
-    """The daemon's ``Database``, remembering every statement it sends."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.statements: list[str] = []
-
-    async def _query(self, conn: aiomysql.Connection, sql: str) -> Sequence[Sequence[Any]]:
-        self.statements.append(sql)
-        return await super()._query(conn, sql)
-
-    def snapshot_statements(self) -> list[str]:
-        """The statements inside the last snapshot transaction: exactly what the rebuild reads."""
-        start = max(i for i, s in enumerate(self.statements) if s.startswith(SNAPSHOT_START))
-        end = next(i for i in range(start, len(self.statements)) if self.statements[i] == "ROLLBACK")
-        return self.statements[start + 1:end]
+def snapshot_statements(statements: list[str]) -> list[str]:
+    """The statements inside the last snapshot transaction: exactly what the rebuild reads."""
+    start = max(i for i, s in enumerate(statements) if s.startswith(SNAPSHOT_START))
+    end = next(i for i in range(start, len(statements)) if statements[i] == "ROLLBACK")
+    return statements[start + 1:end]
 
 
 @dataclass(slots=True)
@@ -120,9 +108,9 @@ async def measure_dhcp(plant: BenchPlant, config: Config, runs: int, workdir: Pa
         for _ in range(2):  # warm-up: the first one writes every file, the second one a single file
             master.change_modem_mac()
             await rebuilder.rebuild()
-        recorder = RecordingDatabase(config.database, rebuilder.addresses)
-        await recorder.read()
-        figures.statements = recorder.snapshot_statements()
+        sent: list[str] = []
+        await Database(config.database, rebuilder.addresses, on_statement=sent.append).read()
+        figures.statements = snapshot_statements(sent)
         argv, env = dump_command(plant, figures.statements)
         dump_file = workdir / "dump.tsv"
         live_conf = config.dhcp.dir / "dhcpd.conf"
@@ -148,7 +136,7 @@ async def measure_dhcp(plant: BenchPlant, config: Config, runs: int, workdir: Pa
         figures.rows_read = dump_file.read_bytes().count(b"\n")
         dump_file.unlink()
 
-        target = rebuilder.target
+        target = rebuilder.dhcp.target
         artifacts: list[Artifact] = []
         for _ in range(runs):
             artifacts = []  # nothing of the previous sample stays alive
@@ -166,7 +154,7 @@ async def measure_dhcp(plant: BenchPlant, config: Config, runs: int, workdir: Pa
             with stopwatch(figures.stage):
                 staging = target.stage(artifacts)
             with stopwatch(figures.validate):
-                await rebuilder.validate(staging, artifacts)
+                await rebuilder.dhcp.dhcpd_t(staging, artifacts)
             with stopwatch(figures.swap):
                 target.swap(plan)
             if [a.path for a in plan.write] != [HOSTS_FILE]:

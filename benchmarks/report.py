@@ -174,7 +174,7 @@ L_COLD = "**dhcpd cold start** in a netns, realistic leases file"
 L_RESTART = "**dhcpd restart outage**: SIGTERM → exit → start → ready"
 L_RSS = "**Peak RSS of the daemon** (`VmHWM`)"
 L_TFTP_CHANGED = ("**Full TFTP rebuild, everything changed**: every template edited, text → encode → every file "
-                  "rewritten over the old (`Rebuilder._tftp`)")
+                  "rewritten over the old (`TftpStage.write`)")
 L_TFTP_CHANGED_LIMIT = "limit: the same new files, temp + rename over the old, one `syncfs`, same filesystem"
 L_TFTP_ALL = "**Full TFTP rebuild into an empty tree** (a first start): every file new"
 L_TFTP_READ = "├ snapshot read with the TFTP inputs (`Database.read(tftp=True)`)"

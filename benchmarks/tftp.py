@@ -1,7 +1,7 @@
 """The TFTP half at scale: the daemon's TFTP stage on the generated plant, against the raw write limit.
 
 Everything runs through the daemon's own code: ``Database.read(tftp=True)`` for the snapshot,
-``TftpRenderer`` for text and encoding, ``Rebuilder._tftp`` for the stage a rebuild runs (encode, compare,
+``TftpRenderer`` for text and encoding, ``TftpStage.write`` for the stage a rebuild runs (encode, compare,
 temp + rename, one ``syncfs``). The tree lives on a journaled ext4 in a loop-mounted image, like a server's
 ``/tftpboot`` (the machine's root filesystem has no journal and is several times slower at creating files); the
 limit writes exactly the same files in the same order the same way (temp + rename each, one ``syncfs``) into an
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from benchmarks.plantgen import BenchPlant
 from benchmarks.stats import Series, stopwatch
-from provha_daemon.apply import _syncfs
+from provha_daemon.apply import syncfs
+from provha_daemon.collector import collector_paused
 from provha_daemon.config import Config
-from provha_daemon.docsis import MtaHash, read_keyfile
-from provha_daemon.plant import Plant, collector_paused
 from provha_daemon.rebuild import Rebuilder, RebuildResult
-from provha_daemon.render.tftp import TftpRenderer, TftpSettings
+from provha_daemon.records import Plant
+from provha_daemon.stages import TftpStage
 
 IMAGE_GB = 4
 
@@ -42,7 +42,7 @@ class TftpFigures:
     bytes: int = 0
     read: Series = field(default_factory=Series)  # ms, Database.read(tftp=True)
     encode_rate: Series = field(default_factory=Series)  # configs/s, text + encoding, no disk
-    all_new: Series = field(default_factory=Series)  # ms, Rebuilder._tftp into an empty tree (first start)
+    all_new: Series = field(default_factory=Series)  # ms, TftpStage.write into an empty tree (first start)
     limit: Series = field(default_factory=Series)  # ms, temp + rename + one syncfs of the same files
     ratio: Series = field(default_factory=Series)
     unchanged_full: Series = field(default_factory=Series)  # ms, full rebuild, nothing changed
@@ -81,21 +81,18 @@ def _clear(tftp_dir: Path) -> None:
     """Remove the generated tree, keep the keyfile and firmware (untimed)."""
     for sub in ("cm", "mta"):
         shutil.rmtree(tftp_dir / sub, ignore_errors=True)
-    _syncfs(tftp_dir)
+    syncfs(tftp_dir)
 
 
 def _encode_all(rebuilder: Rebuilder, plant: Plant) -> int:
-    """Text and encoding of every device as ``Rebuilder._tftp`` does it, without touching the disk."""
-    tftp = rebuilder.config.tftp
-    mta_hash = None if tftp.mta_hash == "none" else MtaHash(tftp.mta_hash)
-    renderer = TftpRenderer(plant, TftpSettings(read_keyfile(tftp.key_path), mta_hash),
-                            rebuilder._safe_firmware_lines)
+    """Text and encoding of every device as ``TftpStage.write`` does it, without touching the disk."""
+    renderer = rebuilder.stage(TftpStage).renderer(plant)
     devices = 0
     for record, chain in renderer.modems():
         renderer.encode_modem(renderer.prepare_modem(record, chain), record, chain)
         devices += 1
-    for record, chain in renderer.mtas():
-        renderer.encode_mta(renderer.prepare_mta(record, chain), record, chain)
+    for mta, mta_chain in renderer.mtas():
+        renderer.encode_mta(renderer.prepare_mta(mta, mta_chain), mta, mta_chain)
         devices += 1
     return devices
 
@@ -119,14 +116,14 @@ def raw_write(files: list[tuple[str, bytes]], target: Path) -> float:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    _syncfs(target)
+    syncfs(target)
     return (time.perf_counter() - started) * 1000
 
 
 def _stage(rebuilder: Rebuilder, plant: Plant, full: bool) -> tuple[float, dict[str, int]]:
     result = RebuildResult()
     started = time.perf_counter()
-    rebuilder._tftp(plant, full, result)
+    rebuilder.stage(TftpStage).write(plant, full, result)
     return (time.perf_counter() - started) * 1000, result.tftp
 
 
@@ -158,7 +155,7 @@ async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem:
             if counts["errors"] or counts["written"] != 2 * devices:
                 raise RuntimeError(f"the TFTP stage did not write every file: {counts}, {devices} devices")
             figures.all_new.add(ms)
-            files = _collect(tftp_dir, list(rebuilder.files.written))
+            files = _collect(tftp_dir, list(rebuilder.stage(TftpStage).files.written))
             figures.devices, figures.files, figures.bytes = devices, len(files), sum(len(d) for _, d in files)
             shutil.rmtree(limit_dir, ignore_errors=True)
             limit = raw_write(files, limit_dir)
@@ -181,7 +178,7 @@ async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem:
             if counts["errors"] or counts["written"] != 2 * devices:
                 raise RuntimeError(f"a change of every template did not rewrite every file: {counts}")
             figures.changed.add(ms)
-            files = _collect(tftp_dir, list(rebuilder.files.written))
+            files = _collect(tftp_dir, list(rebuilder.stage(TftpStage).files.written))
             limit = raw_write(files, limit_dir)
             figures.changed_limit.add(limit)
             figures.changed_ratio.add(ms / limit)

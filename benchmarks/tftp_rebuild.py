@@ -1,6 +1,6 @@
 """TFTP rebuild times on disk: everything new, a full rebuild with nothing changed, an incremental one.
 
-Runs the daemon's own TFTP stage (``Rebuilder._tftp``: encode, compare, temp + rename, one syncfs) on an
+Runs the daemon's own TFTP stage (``TftpStage.write``: encode, compare, temp + rename, one syncfs) on an
 in-memory plant (``benchmarks.tftp_speed.plant``) into ``--dir`` (default: a temporary directory on the
 filesystem of /tmp). Each figure is the median of ``--runs`` runs with min-max.
 
@@ -23,12 +23,13 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.tftp_speed import plant  # noqa: E402
 from provha_daemon.config import load_config  # noqa: E402
 from provha_daemon.rebuild import Rebuilder, RebuildResult  # noqa: E402
+from provha_daemon.stages import TftpStage  # noqa: E402
 
 
 def _timed(rebuilder: Rebuilder, loaded: object, full: bool) -> tuple[float, dict[str, int]]:
     result = RebuildResult()
     started = time.perf_counter()
-    rebuilder._tftp(loaded, full, result)  # type: ignore[arg-type]
+    rebuilder.stage(TftpStage).write(loaded, full, result)  # type: ignore[arg-type]
     return time.perf_counter() - started, result.tftp
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from provha_daemon.docsis import MtaHash  # noqa: E402
-from provha_daemon.plant import SEPARATOR, ConfigFile, Contract, Modem, Mta, Plant, ProvBase, TftpInputs  # noqa: E402
+from provha_daemon.records import SEPARATOR, ConfigFile, Contract, Modem, Mta, Plant, ProvBase, TftpInputs  # noqa: E402
 from provha_daemon.render.tftp import TftpRenderer, TftpSettings  # noqa: E402
 from provha_daemon.schema import detect  # noqa: E402
 
@@ -38,7 +38,7 @@ def plant(modems: int) -> Plant:
                      *[("provbase", c) for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time",
                                                  "dhcp_max_lease_time")], ("mta", "id")])
     result = Plant(schema=schema, provbase=ProvBase("10.0.0.1", "example.net", 86400, 172800, 3, False),
-                   provha=None, provha_raw=None, mta_domain=None)
+                   provha=None, mta_domain=None)
     inputs = TftpInputs()
     inputs.configfiles = {3: ConfigFile(3, "parent", PARENT, "cm", None, None),
                           4: ConfigFile(4, "child", CHILD, "cm", 3, "vendor-fw.bin")}

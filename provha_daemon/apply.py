@@ -279,26 +279,7 @@ class Target:
             uid, gid, mode = st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)
             if artifact.mode == MODE_SECRET:
                 mode &= MODE_SECRET  # a secret file never keeps world or write-for-group bits
-        tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        try:
-            with contextlib.suppress(PermissionError):
-                os.fchown(fd, uid, gid)
-            os.fchmod(fd, mode)
-            view = memoryview(artifact.data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        except OSError:
-            os.close(fd)
-            tmp.unlink(missing_ok=True)  # a full disk must not leave a zero-byte temp file behind
-            raise
-        os.close(fd)
-        try:
-            os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_file(str(path.parent), path.name, artifact.data, mode, (uid, gid), chmod=True, fsync=True)
 
     def restore_previous(self) -> SwapResult:
         """Put the previous generation back in place (after a failed restart)."""
@@ -725,7 +706,7 @@ class FileSet:
         self._drain()
         if not self._dirs:
             return
-        _syncfs(self.directory)
+        syncfs(self.directory)
         for directory in sorted(self._dirs):
             with contextlib.suppress(FileNotFoundError):
                 _fsync_dir(Path(directory))
@@ -837,7 +818,7 @@ def _umask() -> int:
     return 0o777  # unknown: always fchmod
 
 
-def _syncfs(path: Path) -> None:
+def syncfs(path: Path) -> None:
     """syncfs(2) on the filesystem holding ``path`` (os.sync where libc has none)."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

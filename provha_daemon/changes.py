@@ -181,14 +181,6 @@ class ChangeDetector:
         self.split_rows = SPLIT_ROWS
         self.split_at: dict[str, int] = {}
 
-    def reset(self) -> None:
-        """Forget everything: the next poll fingerprints all tables (new node, reconnect, restart)."""
-        self.gate = None
-        self.fingerprints = {}
-        self.checked_at = {}
-        self.last_full_check = float("-inf")
-        self.split_at = {}
-
     async def poll(self, query: Query, now: float, scan: Query | None = None) -> Poll:
         """One poll: the gate, and the fingerprints if the gate moved, a recheck or a full check is due.
 

@@ -18,16 +18,17 @@ from provha_daemon.errors import (
     ApplyError,
     ConfigError,
     DatabaseError,
+    DropGuardError,
     ProvhaError,
-    RefusedError,
+    RejectedError,
     RestartError,
     RoleError,
     RowError,
     SchemaError,
-    ValidationError,
 )
-from provha_daemon.health import UNKNOWN, check
+from provha_daemon.health import UNKNOWN, report
 from provha_daemon.log import configure
+from provha_daemon.notify import take_systemd_environment
 from provha_daemon.rebuild import Rebuilder
 
 EXIT_OK = 0
@@ -70,11 +71,11 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_CONFIG
     if isinstance(exc, DatabaseError):
         return EXIT_DATABASE
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, RejectedError):
         return EXIT_VALIDATION
     if isinstance(exc, RestartError):
         return EXIT_RESTART
-    if isinstance(exc, RefusedError):
+    if isinstance(exc, DropGuardError):
         return EXIT_REFUSED
     if isinstance(exc, ApplyError):
         return EXIT_FILES
@@ -101,7 +102,7 @@ def _health(config_path: Path | None) -> int:
     except ConfigError as exc:
         print(f"PROVHA UNKNOWN - configuration: {exc}")
         return UNKNOWN
-    code, line = check(state_file)
+    code, line = report(state_file)
     print(line)
     return code
 
@@ -116,9 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         if args.once or args.dry_run:
+            take_systemd_environment()  # the service's Notifier takes them; a one-shot run drops them
             return asyncio.run(_once(Rebuilder(config), args.dry_run, args.force))
         return asyncio.run(Service(config, args.config, force=args.force).serve())
-    except ValidationError as exc:
+    except RejectedError as exc:
         log.error("rebuild.rejected", error=str(exc), dhcpd=exc.output, exit_code=EXIT_VALIDATION)
         return EXIT_VALIDATION
     except ProvhaError as exc:

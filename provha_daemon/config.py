@@ -6,7 +6,6 @@ Loaded and validated once at start (and again on SIGHUP); every bad value raises
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -496,12 +495,3 @@ def load_config(
         service=service,
         source=path if data or explicit else None,
     )
-
-
-def child_environment() -> dict[str, str]:
-    """The environment for commands we run: without systemd's notify and watchdog variables."""
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID")
-    }

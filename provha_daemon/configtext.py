@@ -15,8 +15,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-# A brace group without an inner opening brace: NMS Prime's test for "a placeholder is left on this line".
 LEFT = re.compile(r"\{[^{]*\}")
+"""A brace group without an inner opening brace: NMS Prime's test for "a placeholder is left on this line", the one
+definition of its drop rule (``lines``, ``unresolved``, ``render.rows`` and ``render.tftp`` all use it)."""
 # What NMS Prime replaces an evaluated expression with: from the first "{" to the last "}" of the line.
 _GREEDY = re.compile(r"\{.*\}")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)\.(\d+)\}")
@@ -63,6 +64,11 @@ def php_string(value: object) -> str:
 def placeholders(text: str) -> set[tuple[str, str]]:
     """The ``(table, column)`` pairs a template refers to, so only those columns need to be read."""
     return {(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)}
+
+
+def unresolved(row: str) -> bool:
+    """NMS Prime's line rule: a row that still holds a ``{…}`` group once filled is dropped (``LEFT``)."""
+    return LEFT.search(row) is not None
 
 
 def fill(text: str, tables: Iterable[tuple[str, Mapping[int, Row]]]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,11 +18,12 @@ import aiomysql
 import pymysql
 import structlog
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
-from tenacity.wait import wait_exponential_jitter
 
+from provha_daemon.backoff import backoff
 from provha_daemon.config import DatabaseConfig
 from provha_daemon.errors import DatabaseError, DatabaseNotReadyError, SchemaError
-from provha_daemon.plant import Plant, load_plant
+from provha_daemon.loader import load_plant
+from provha_daemon.records import Plant
 from provha_daemon.schema import Schema, detect
 
 log = structlog.get_logger("provha_daemon.db")
@@ -62,11 +64,12 @@ class Database:
     """A read-only view of NMS Prime's database over a list of Galera nodes."""
 
     def __init__(self, config: DatabaseConfig, local_addresses: frozenset[str] = frozenset(),
-                 log_failures: bool = True) -> None:
+                 log_failures: bool = True, on_statement: Callable[[str], None] | None = None) -> None:
         self.config = config
         self.nodes = order_nodes(config.hosts, local_addresses, config.prefer_local)
         # The service logs database health transitions itself, once each, instead of every failed attempt.
         self.log_failures = log_failures
+        self.on_statement = on_statement  # sees every statement sent (the benchmark replays a snapshot's)
 
     async def _connect(self, host: str) -> aiomysql.Connection:
         cfg = self.config
@@ -86,6 +89,8 @@ class Database:
         return await asyncio.wait_for(aiomysql.connect(**kwargs), cfg.connect_timeout + 1)
 
     async def _query(self, conn: aiomysql.Connection, sql: str) -> Sequence[Sequence[Any]]:
+        if self.on_statement is not None:
+            self.on_statement(sql)
         async with conn.cursor() as cur:
             await asyncio.wait_for(cur.execute(sql), self.config.query_timeout)
             rows: Sequence[Sequence[Any]] = await cur.fetchall()
@@ -206,7 +211,7 @@ class Database:
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(DatabaseError),
             stop=stop_after_attempt(attempts) | stop_after_delay(max_seconds),
-            wait=wait_exponential_jitter(multiplier=0.2, max=max_wait, jitter=0.2),
+            wait=lambda state: backoff(state.attempt_number, 0.2, max_wait, 0.2, random.random),
             reraise=True,
             before_sleep=lambda state: log.warning(
                 "db.retry_scheduled",
@@ -290,8 +295,3 @@ def _describe(exc: BaseException) -> str:
 def _is_not_ready(exc: BaseException) -> bool:
     # 1047: "WSREP has not yet prepared node for application use" (a non-Primary Galera node).
     return isinstance(exc, pymysql.err.MySQLError) and bool(exc.args) and exc.args[0] == 1047
-
-
-def schema_of(snapshot: Snapshot) -> Schema:
-    """The schema a snapshot was read with."""
-    return snapshot.plant.schema

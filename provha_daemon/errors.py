@@ -45,8 +45,10 @@ class RenderError(ProvhaError):
     """A template failed to render (a bug or a broken template, never bad rows); raised by ``render``."""
 
 
-class ValidationError(ProvhaError):
-    """The staged file set was rejected by its validator (``dhcpd -t``); raised by ``apply``.
+class RejectedError(ProvhaError):
+    """The service's own tool (``dhcpd -t``) rejected a staged file set; raised by a stage's ``validate``.
+
+    Not to be confused with ``validation.InvalidValue``: a database value that cannot be written safely.
 
     ``output`` carries the validator's own message so the operator sees dhcpd's words.
     """
@@ -60,12 +62,12 @@ class ApplyError(ProvhaError):
     """Swapping files into place failed at the filesystem level; raised by ``apply``."""
 
 
-class RefusedError(ProvhaError):
-    """The drop guard refused a result that would remove too many modem hosts; raised by ``rebuild``."""
+class DropGuardError(ProvhaError):
+    """The drop guard refused a set that would lose too many live hosts or pools; raised by a stage's ``render``."""
 
 
 class RestartError(ProvhaError):
-    """The service restart or its health check failed; the previous generation was restored."""
+    """The service restart or its health check failed; the previous generation was restored (``rolled_back``)."""
 
     def __init__(self, message: str, output: str = "", rolled_back: bool = True) -> None:
         super().__init__(message)

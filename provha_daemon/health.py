@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from provha_daemon.writer import write_file
+
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 # Results of the last rebuild that mean the live files are not what the database says.
@@ -49,9 +51,8 @@ class State:
     def write(self, path: Path) -> None:
         """Replace the state file atomically (temp + rename in its directory)."""
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(asdict(self), sort_keys=True))
-        tmp.replace(path)
+        write_file(str(path.parent), path.name, json.dumps(asdict(self), sort_keys=True).encode(), 0o644, None,
+                   chmod=False)
 
 
 def _ago(then: float | None, now: float) -> str:
@@ -107,7 +108,7 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
     return code, (f"{line} | {perf}" if perf else line)
 
 
-def check(path: Path, now: float | None = None) -> tuple[int, str]:
+def report(path: Path, now: float | None = None) -> tuple[int, str]:
     """Read the state file and evaluate it; UNKNOWN when there is none."""
     try:
         data = json.loads(path.read_text())

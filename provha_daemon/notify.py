@@ -13,15 +13,26 @@ from collections.abc import MutableMapping
 
 import sdnotify
 
+# systemd's variables for this process alone: no command the daemon runs (dhcpd's restart, dhcpd -t, the writer
+# process, find) may inherit them, or it would talk to the notify socket or take the sockets as its own
+SYSTEMD_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES")
+
+
+def take_systemd_environment(environ: MutableMapping[str, str] | None = None) -> dict[str, str]:
+    """Remove systemd's per-process variables from ``environ`` (the process environment) and return them; the
+    one place the environment is cleaned, at start, before any command runs."""
+    env = os.environ if environ is None else environ
+    return {name: env.pop(name) for name in SYSTEMD_VARIABLES if name in env}
+
 
 class Notifier:
     """The daemon's one link to systemd."""
 
     def __init__(self, environ: MutableMapping[str, str] | None = None) -> None:
-        env = os.environ if environ is None else environ
+        env = take_systemd_environment(environ)
         socket_path = env.get("NOTIFY_SOCKET")
-        watchdog_usec = env.pop("WATCHDOG_USEC", None)
-        watchdog_pid = env.pop("WATCHDOG_PID", None)
+        watchdog_usec = env.get("WATCHDOG_USEC")
+        watchdog_pid = env.get("WATCHDOG_PID")
         self.enabled = bool(socket_path)
         self.watchdog_interval: float | None = None
         mine = watchdog_pid is None or watchdog_pid == str(os.getpid())
@@ -29,7 +40,6 @@ class Notifier:
             # Half the timeout, as sd_watchdog_enabled(3) recommends.
             self.watchdog_interval = int(watchdog_usec) / 2_000_000
         self._notifier = _connect(socket_path) if socket_path else None
-        env.pop("NOTIFY_SOCKET", None)
         self._last_ping = float("-inf")
         self._last_status = ""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from provha_daemon.config import Config
 from provha_daemon.errors import MasterRoleError, RoleError
-from provha_daemon.plant import ProvHA
+from provha_daemon.records import ProvHA
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +83,48 @@ def resolve_pair(config: Config, provha: ProvHA | None, addresses: frozenset[str
     own = config.own_ip or _ip(provha.slaves[0] if provha.slaves else None, "provha.slaves (first entry)")
     peer = config.peer_ip or _ip(provha.master, "provha.master")
     return Pair(role, source, own, peer, provha.slave_dns_password)
+
+
+class Roles:
+    """This host's role and pair, decided in one place for the service and for every rebuild.
+
+    The role comes from the config, else from each ``provha`` row read (at a rebuild, and by the service after
+    a poll saw the table change). A moment without a row (a re-seed, a restore) keeps the role and the pair last
+    read.
+    """
+
+    def __init__(self, config: Config, addresses: frozenset[str]) -> None:
+        self.config = config
+        self.addresses = addresses
+        self.role, self.detail = "unknown", ""
+        self.last_pair: Pair | None = None  # the slave's addresses from the last provha row read
+
+    def reconfigured(self, config: Config) -> None:
+        """New settings (SIGHUP): what was learnt from the database stays."""
+        self.config = config
+
+    def configured(self) -> None:
+        """At start: a configured role is final; ``MasterRoleError`` if it says master."""
+        if self.config.role == "master":
+            raise MasterRoleError(f"this host is the ProvHA master (role from {self.config.role_source})")
+        if self.config.role == "slave":
+            self.role, self.detail = "slave", f"from {self.config.role_source}"
+
+    def judge(self, provha: ProvHA | None) -> bool:
+        """Decide the role from a provha row read (nothing to do with a configured role); True when it changed.
+        ``MasterRoleError`` when this host is the master."""
+        if self.config.role is not None:
+            return False
+        role, detail = decide_role(self.config, provha, self.addresses)
+        if provha is None and self.role == "slave" and self.last_pair is not None:
+            role, detail = "slave", "no provha row now; the last one read made this host the slave"
+        changed = (role, detail) != (self.role, self.detail)
+        self.role, self.detail = role, detail
+        if role == "master":
+            raise MasterRoleError(f"this host is the ProvHA master ({detail})")
+        return changed
+
+    def pair(self, provha: ProvHA | None) -> Pair:
+        """The pair a rebuild writes with (``resolve_pair``), remembered for a moment without a row."""
+        self.last_pair = resolve_pair(self.config, provha, self.addresses, self.last_pair)
+        return self.last_pair

@@ -14,8 +14,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from provha_daemon.config import child_environment
-
 OUTPUT_LIMIT = 64 * 1024
 
 
@@ -48,7 +46,6 @@ async def run(argv: Sequence[str], timeout: float) -> CommandResult:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
-            env=child_environment(),
             start_new_session=True,  # its own process group, so a timeout kills helpers it spawned too
         )
     except OSError as exc:

@@ -30,12 +30,13 @@ def signature(st: os.stat_result) -> bytes:
 
 
 def write_file(folder: str, name: str, data: bytes, mode: int, owner: tuple[int, int] | None,
-               chmod: bool) -> os.stat_result:
+               chmod: bool, fsync: bool = False) -> os.stat_result:
     """``folder/name`` replaced by ``data`` through a temp file in the same directory; its stat right after.
 
-    The temp file is created with the final mode (O_EXCL: a leftover of a crash, perhaps with another mode, is
-    replaced by a new inode); ``owner`` and ``chmod`` only when they change something, each being one more
-    journaled inode update per file.
+    The one atomic file write of the application. The temp file is created with the final mode (O_EXCL: a
+    leftover of a crash, perhaps with another mode, is replaced by a new inode); ``owner`` and ``chmod`` only when
+    they change something, each being one more journaled inode update per file. ``fsync`` makes the data durable
+    before the rename (a set swapped as one generation); the TFTP tree syncs its filesystem once instead.
     """
     tmp = f"{folder}/{TMP_PREFIX}{name}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
@@ -56,6 +57,8 @@ def write_file(folder: str, name: str, data: bytes, mode: int, owner: tuple[int,
                 view = memoryview(data)[done:]
                 while view:
                     view = view[os.write(fd, view):]
+            if fsync:
+                os.fsync(fd)
             st = os.fstat(fd)
         finally:
             os.close(fd)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from provha_daemon.config import Secret, child_environment, load_config, parse_env_file
+from provha_daemon.config import Secret, load_config, parse_env_file
 from provha_daemon.errors import ConfigError
 
 
@@ -128,10 +128,3 @@ def test_parse_env_file_quotes_and_comments(tmp_path: Path) -> None:
     assert parse_env_file(path) == {"A": "one two", "B": "plain", "C": "3"}
 
 
-def test_child_environment_drops_notify(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commands we start never inherit systemd's notify socket or watchdog settings."""
-    monkeypatch.setenv("NOTIFY_SOCKET", "/run/x")
-    monkeypatch.setenv("WATCHDOG_USEC", "1000")
-    env = child_environment()
-    assert "NOTIFY_SOCKET" not in env
-    assert "WATCHDOG_USEC" not in env

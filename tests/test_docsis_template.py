@@ -1,9 +1,12 @@
-"""Compiled templates: NMS Prime's placeholder and line-dropping rules, per-modem encoding, errors per line."""
+"""Compiled templates: placeholders filled per device, the caller's drop rule, per-device encoding, errors per line.
+
+These are the package's own, generic rules; NMS Prime's line rule on top of them is tested with
+``render.tftp.compile_nms_template`` in tests/test_render_tftp_template.py.
+"""
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable
 
 import pytest
@@ -19,7 +22,9 @@ from provha_daemon.docsis import (
     ValueRangeError,
     compile_template,
     encode,
+    parse,
 )
+from provha_daemon.docsis.keywords import MAIN
 
 KEY = b"cmts-secret"
 TEMPLATE = """Main
@@ -44,19 +49,13 @@ TEMPLATE = """Main
 """
 
 
-def nms_text(template: str, values: dict[str, str], *, blank: bool = False) -> str:
-    """NMS Prime's Configfile::__text_make, written out independently: str_replace, explode, drop ``{…}`` lines.
-
-    With ``blank`` a dropped line is left empty instead, so that error line numbers match the template's.
-    """
+def substituted(template: str, values: dict[str, str], drop: Callable[[str], bool] | None = None) -> str:
+    """The reference, written out independently: replace every ``{name}`` that has a value, then leave every line
+    the rule drops empty (so that error line numbers match the template's)."""
     text = template
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
-    rows = text.split("\n")
-    dropped = [bool(re.search(r"\{[^\{]*\}", row)) for row in rows]
-    if blank:
-        return "\n".join("" if drop else row for row, drop in zip(rows, dropped, strict=True))
-    return "\n".join(row for row, drop in zip(rows, dropped, strict=True) if not drop)
+    return "\n".join("" if drop is not None and drop(row) else row for row in text.split("\n"))
 
 
 def outcome(make: Callable[[], bytes]) -> bytes | tuple[type[DocsisError], int | None]:
@@ -67,10 +66,16 @@ def outcome(make: Callable[[], bytes]) -> bytes | tuple[type[DocsisError], int |
         return type(exc), exc.line
 
 
-def assert_agree(template: Template, text: str, values: dict[str, str]) -> None:
-    """The compiled template and NMS Prime's substituted text give the same bytes, or the same error and line."""
+def assert_agree(template: Template, text: str, values: dict[str, str],
+                 drop: Callable[[str], bool] | None = None) -> None:
+    """The compiled template and the substituted text give the same bytes, or the same error and line."""
     assert outcome(lambda: template.encode(values, KEY)) == outcome(
-        lambda: encode(nms_text(text, values, blank=True), KEY))
+        lambda: encode(substituted(text, values, drop), KEY))
+
+
+def skip_rule(row: str) -> bool:
+    """A caller's rule for the tests: a line holding the word ``skip`` is left out."""
+    return "skip" in row
 
 
 def full(**values: str) -> dict[str, str]:
@@ -88,37 +93,9 @@ def test_fast_path_and_placeholders() -> None:
 
 
 def test_filled_template_equals_encoding_the_filled_text() -> None:
-    """Encoding with values is the same as encoding NMS Prime's substituted text."""
+    """Encoding with values is the same as encoding the substituted text."""
     values = full()
-    assert compile_template(TEMPLATE).encode(values, KEY) == encode(nms_text(TEMPLATE, values), KEY)
-
-
-def test_line_with_an_absent_placeholder_is_dropped() -> None:
-    """A line whose placeholder has no value disappears, as in NMS Prime; other lines stay."""
-    values = full()
-    del values["modem.city.0"]
-    data = compile_template(TEMPLATE).encode(values, KEY)
-    assert data == encode(nms_text(TEMPLATE, values), KEY)
-    assert b"Berlin" not in data
-    assert b"cm-1" not in data  # the whole line went, not just the placeholder
-
-
-def test_empty_value_is_substituted() -> None:
-    """A present but empty value (a database NULL) is substituted, not dropped."""
-    template = compile_template('Main {\n\tSwUpgradeFilename "{modem.fw.0}";\n}')
-    assert template.encode({"modem.fw.0": ""}, KEY)[:2] == b"\x09\x00"
-
-
-def test_static_line_with_braces_is_always_dropped() -> None:
-    """NMS Prime drops a one-line block too (it matches its pattern); the template mirrors that."""
-    text = "Main\n{\n\tNetworkAccess 1;\n\tUsServiceFlow { UsServiceFlowRef 1; }\n}"
-    assert compile_template(text).encode({}, KEY) == encode("Main\n{\n\tNetworkAccess 1;\n}", KEY)
-
-
-def test_value_with_braces_drops_its_line() -> None:
-    """A value that leaves ``{…}`` in the line makes NMS Prime drop the line; so do we."""
-    values = full(**{"modem.city.0": "{unknown}"})
-    assert compile_template(TEMPLATE).encode(values, KEY) == encode(nms_text(TEMPLATE, values), KEY)
+    assert compile_template(TEMPLATE).encode(values, KEY) == encode(substituted(TEMPLATE, values), KEY)
 
 
 def test_value_with_a_line_break_is_refused() -> None:
@@ -136,14 +113,6 @@ def test_bad_value_names_the_template_line() -> None:
     with pytest.raises(ValueRangeError) as out_of_range:
         compile_template(TEMPLATE).encode(full(**{"modem.network_access.0": "3"}), KEY)
     assert out_of_range.value.line == 3
-
-
-def test_block_emptied_by_dropped_lines_is_an_error() -> None:
-    """If every line of a block is dropped the tool would get ``Block { }``, a grammar error; so is ours."""
-    text = "Main\n{\n\tNetworkAccess 1;\n\tUsServiceFlow\n\t{\n\t\tMaxRateSustained {qos.x.0};\n\t}\n}"
-    with pytest.raises(DocsisSyntaxError) as caught:
-        compile_template(text).encode({}, KEY)
-    assert caught.value.line == 4
 
 
 def test_static_errors_surface_at_compile_time() -> None:
@@ -176,51 +145,17 @@ def test_slow_path_templates_give_the_same_result(text: str) -> None:
     template = compile_template(text)
     assert not template.fast
     values = {"modem.cpe.0": "5", "modem.city.0": "Ulm"}
-    assert template.encode(values, KEY) == encode(nms_text(text, values), KEY)
-
-
-def test_slow_path_drops_lines_too() -> None:
-    """The slow path drops a line with an absent placeholder, and reports what that breaks, as the tool would."""
-    template = compile_template("Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}")
-    assert template.encode({}, KEY) == encode("Main { NetworkAccess 1; }", KEY)
-    split = compile_template('Main\n{\n\tSnmpMibObject sysLocation.0\n\t\tString "{modem.city.0}";\n}')
-    with pytest.raises(DocsisSyntaxError) as caught:
-        split.encode({}, KEY)
-    assert caught.value.line == 5  # the closing brace where the type should be
+    assert template.encode(values, KEY) == encode(substituted(text, values), KEY)
 
 
 def test_mta_template_with_hash() -> None:
-    """An MTA template (NMS Prime's wrapper lines) encodes with the requested hash object."""
+    """An MTA template (MtaConfigDelimiter lines around it) encodes with the requested hash object."""
     text = ("Main\n{\n\tMtaConfigDelimiter 1;\n\tSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
             '\tSnmpMibObject enterprises.32473.7.1.1.0 String "sip:{phonenumber.username.1}@voice.example";\n'
             "\tMtaConfigDelimiter 255;\n}")
     values = {"phonenumber.username.1": "+4930123"}
     assert compile_template(text).encode(values, mta=True, mta_hash=MtaHash.EU) == encode(
-        nms_text(text, values), mta=True, mta_hash=MtaHash.EU)
-
-
-def test_render_keeps_line_numbers() -> None:
-    """``render`` gives NMS Prime's text with dropped lines left empty, so errors keep the template's numbering."""
-    rendered = compile_template(TEMPLATE).render({})
-    assert rendered.count("\n") == TEMPLATE.count("\n")
-    assert "MaxRateSustained" not in rendered
-
-
-def test_random_values_fast_path_equals_nms_rendering() -> None:
-    """For many random value sets (some absent, empty or odd) the fast path equals NMS Prime's text, encoded."""
-    rng = random.Random(4711)
-    template = compile_template(TEMPLATE)
-    for _ in range(300):
-        values = {
-            name: value for name, value in full(**{
-                "modem.network_access.0": rng.choice("01"),
-                "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
-                "qos.ds_rate_max_help.0": str(rng.randrange(2**32)),
-                "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
-                "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@"]),
-            }).items() if rng.random() > 0.15
-        }
-        assert_agree(template, TEMPLATE, values)
+        substituted(text, values), mta=True, mta_hash=MtaHash.EU)
 
 
 def test_crlf_template() -> None:
@@ -232,14 +167,6 @@ def test_crlf_template() -> None:
     with pytest.raises(BadValueError) as caught:
         template.encode(full(**{"qos.ds_rate_max_help.0": "fast"}), KEY)
     assert caught.value.line == 15
-
-
-@pytest.mark.parametrize("value", ["5", "", " 5", "5 ", "5;", "0x05", "5 6", "/*", "{x}", "@@PH0@@", "-1", "300"])
-def test_word_values_on_both_paths(value: str) -> None:
-    """Whatever a value holds, the per-token fast fill and NMS Prime's text give the same bytes or both fail."""
-    text = "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} " \
-           'String "at {modem.cpe.0}\\ x";\n}'
-    assert_agree(compile_template(text), text, {"modem.cpe.0": value, "modem.idx.0": "0"})
 
 
 def test_line_cache_never_mixes_devices() -> None:
@@ -260,3 +187,118 @@ def test_file_keywords_are_refused_in_templates() -> None:
         with pytest.raises(BadValueError, match="files are not read") as caught:
             compile_template(f"Main {{\n  NetworkAccess 1;\n  {line}\n}}")
         assert caught.value.line == 3
+
+
+def test_without_a_rule_every_line_is_kept() -> None:
+    """Without a drop rule a line with a brace group and no placeholder is the template's own text, kept as is."""
+    text = "Main\n{\n\tNetworkAccess 1;\n\tUsServiceFlow { UsServiceFlowRef 1; }\n}"
+    assert compile_template(text).encode({}, KEY) == encode(text, KEY)
+
+
+@pytest.mark.parametrize(("text", "line", "name"), [
+    (TEMPLATE, 17, "modem.city.0"),
+    ("Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}", 3, "modem.cpe.0"),
+])
+def test_placeholder_without_a_value_is_an_error_without_a_rule(text: str, line: int, name: str) -> None:
+    """A kept line whose placeholder has no value is refused, naming the line and placeholder, on both paths."""
+    values = {k: v for k, v in full().items() if k != name}
+    template = compile_template(text)
+    with pytest.raises(TemplateValueError) as caught:
+        template.encode(values, KEY)
+    assert (caught.value.line, caught.value.keyword) == (line, name)
+    with pytest.raises(TemplateValueError):
+        template.render(values)
+
+
+def test_rule_sees_absent_placeholders_as_written() -> None:
+    """The rule judges each line once filled, a placeholder without a value still written as ``{name}``."""
+    seen: list[str] = []
+
+    def rule(row: str) -> bool:
+        seen.append(row)
+        return "{modem." in row
+
+    values = {k: v for k, v in full().items() if k != "modem.city.0"}
+    data = compile_template(TEMPLATE, rule).encode(values, KEY)
+    assert '\tSnmpMibObject sysLocation.0 String "cm-1 in {modem.city.0}";' in seen
+    assert data == encode(substituted(TEMPLATE, values, rule), KEY)
+    assert b"cm-1" not in data  # the whole line went
+
+
+@pytest.mark.parametrize(("text", "fast"), [
+    ("Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String \"{modem.city.0}\";"
+     "\n\tMaxClassifiers {modem.cls.0};\n}", True),
+    ("Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String \"{modem.city.0}\";"
+     "\n\tMaxClassifiers {modem.cls.0}; /* per modem */\n}", False),
+])
+def test_caller_rule_drops_lines_on_both_paths(text: str, fast: bool) -> None:
+    """A static line the rule drops goes once at compile time, a filled one per device, on both paths alike."""
+    template = compile_template(text, skip_rule)
+    assert template.fast is fast
+    for city in ("Ulm", "skip", ""):
+        for cls in ("20", "skip"):
+            values = {"modem.city.0": city, "modem.cls.0": cls}
+            assert_agree(template, text, values, skip_rule)
+    assert b"\x12\x01\x03" not in template.encode({"modem.city.0": "Ulm", "modem.cls.0": "20"}, KEY)  # MaxCPE 3
+
+
+def test_render_leaves_dropped_lines_empty() -> None:
+    """``render`` gives the filled text with the lines the rule drops left empty, so line numbers stay."""
+    rendered = compile_template(TEMPLATE, skip_rule).render(full(**{"modem.city.0": "skip"}))
+    assert rendered.count("\n") == TEMPLATE.count("\n")
+    assert rendered.split("\n")[16] == ""
+    assert "cm-1" not in rendered and "MaxRateSustained 8192000;" in rendered
+
+
+def test_given_items_are_used_as_they_are() -> None:
+    """Items the caller parsed for a line that is one placeholder alone go in as given; the rule is not asked."""
+    asked: list[str] = []
+
+    def rule(row: str) -> bool:
+        asked.append(row)
+        return False
+
+    template = compile_template("Main\n{\n{row.0}\n\tNetworkAccess 1;\n}", rule)
+    assert template.slot_blocks() == {"row.0": MAIN}
+    asked.clear()
+    given = {"row.0": parse("Main { MaxCPE 7; }")}
+    assert template.encode({}, KEY, given=given) == encode("Main { MaxCPE 7; NetworkAccess 1; }", KEY)
+    assert asked == []
+
+
+def test_random_values_fast_path_equals_the_substituted_text() -> None:
+    """For random odd values the fast path equals the substituted text, encoded, without a rule and with one."""
+    rng = random.Random(4712)
+    template, ruled = compile_template(TEMPLATE), compile_template(TEMPLATE, skip_rule)
+    for _ in range(300):
+        values = full(**{
+            "modem.network_access.0": rng.choice("01"),
+            "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
+            "qos.ds_rate_max_help.0": rng.choice([str(rng.randrange(2**32)), "skip"]),
+            "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
+            "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@", "skip"]),
+        })
+        if values["qos.ds_rate_max_help.0"] != "skip":  # else two errors, which the two ways may report in turn
+            assert_agree(template, TEMPLATE, values)
+        assert_agree(ruled, TEMPLATE, values, skip_rule)
+
+
+@pytest.mark.parametrize("value", ["5", "", " 5", "5 ", "5;", "0x05", "5 6", "/*", "{x}", "@@PH0@@", "-1", "300",
+                                   "skip"])
+def test_word_values_agree_with_the_substituted_text(value: str) -> None:
+    """Whatever a word value holds, fast fill and substituted text agree (bytes or error), with a rule or without."""
+    text = "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} " \
+           'String "at {modem.cpe.0}\\ x";\n}'
+    values = {"modem.cpe.0": value, "modem.idx.0": "0"}
+    assert_agree(compile_template(text), text, values)
+    assert_agree(compile_template(text, skip_rule), text, values, skip_rule)
+
+
+def test_block_emptied_by_the_rule_is_an_error() -> None:
+    """If the rule drops every line of a block the text would hold ``Block { }``, a grammar error naming the block."""
+    text = "Main\n{\n\tNetworkAccess 1;\n\tUsServiceFlow\n\t{\n\t\tMaxRateSustained {qos.x.0};\n\t}\n}"
+    template = compile_template(text, skip_rule)
+    assert template.encode({"qos.x.0": "5"}, KEY) == encode(substituted(text, {"qos.x.0": "5"}), KEY)
+    with pytest.raises(DocsisSyntaxError) as caught:
+        template.encode({"qos.x.0": "skip"}, KEY)
+    assert caught.value.line == 4

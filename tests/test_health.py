@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from provha_daemon.health import CRITICAL, OK, UNKNOWN, WARNING, State, check, evaluate
+from provha_daemon.health import CRITICAL, OK, UNKNOWN, WARNING, State, evaluate, report
 
 NOW = 1_800_000_000.0
 
@@ -50,16 +50,16 @@ def test_skipped_rows_warn() -> None:
 
 def test_missing_or_broken_file_is_unknown(tmp_path: Path) -> None:
     """No state file, a broken one, or one lacking fields is UNKNOWN."""
-    assert check(tmp_path / "none.json")[0] == UNKNOWN
+    assert report(tmp_path / "none.json")[0] == UNKNOWN
     (tmp_path / "bad.json").write_text("{")
-    assert check(tmp_path / "bad.json")[0] == UNKNOWN
+    assert report(tmp_path / "bad.json")[0] == UNKNOWN
     (tmp_path / "partial.json").write_text(json.dumps({"role": "slave"}))
-    assert check(tmp_path / "partial.json")[0] == UNKNOWN
+    assert report(tmp_path / "partial.json")[0] == UNKNOWN
 
 
 def test_state_file_round_trip(tmp_path: Path) -> None:
     """The written state file reads back to the same evaluation."""
     path = tmp_path / "run" / "state.json"
     State(role="slave", db="ok", last_result="ok").write(path)
-    assert check(path)[0] == OK
+    assert report(path)[0] == OK
     assert not list(path.parent.glob(".*tmp"))

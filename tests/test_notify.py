@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provha_daemon.notify import Notifier
+from provha_daemon.notify import Notifier, take_systemd_environment
 from tests.service import NotifySocket
 
 
@@ -64,3 +64,19 @@ def test_without_notify_socket_everything_is_a_no_op() -> None:
     n.status("y")
     n.stopping()
     assert not n.iteration_completed()
+
+
+def test_systemd_variables_are_taken_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start every systemd per-process variable leaves os.environ, so a command the daemon runs inherits none
+    (moved here from the config test of the per-command scrubbing this replaces)."""
+    import subprocess
+    import sys
+
+    for name, value in (("NOTIFY_SOCKET", "/run/x"), ("WATCHDOG_USEC", "1000"), ("LISTEN_FDS", "2")):
+        monkeypatch.setenv(name, value)
+    taken = take_systemd_environment()
+    assert taken == {"NOTIFY_SOCKET": "/run/x", "WATCHDOG_USEC": "1000", "LISTEN_FDS": "2"}
+    child = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.environ))"], capture_output=True,
+                           text=True, check=True).stdout
+    assert not any(name in child for name in taken)
+

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from provha_daemon.config import load_config
-from provha_daemon.plant import Endpoint, Gateway, Modem, Mta, Plant, Pool, ProvBase
-from provha_daemon.rebuild import Rebuilder, dhcp_settings
+from provha_daemon.rebuild import Rebuilder
+from provha_daemon.records import Endpoint, Gateway, Modem, Mta, Plant, Pool, ProvBase
 from provha_daemon.render.dhcp import DhcpSettings, encode_fqdn, render_dhcp, vivso_tftp_servers
 from provha_daemon.roles import resolve_pair
 from provha_daemon.schema import detect
+from provha_daemon.stages.dhcp import dhcp_settings
 from tests.dbserver import PlantFactory
 from tests.helpers import OMAPI_SECRET, tokens, write_config
 
@@ -65,7 +66,7 @@ def _plant(**kw: object) -> Plant:
         ("mta", "id"),
     ])
     provbase = ProvBase("10.0.0.1", "example.test", 600, 1200, None, bool(kw.pop("multiple", False)))
-    plant = Plant(schema=schema, provbase=provbase, provha=None, provha_raw=None, mta_domain=None)
+    plant = Plant(schema=schema, provbase=provbase, provha=None, mta_domain=None)
     for key, value in kw.items():
         setattr(plant, key, value)
     return plant

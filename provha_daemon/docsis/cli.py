@@ -1,4 +1,4 @@
-"""``provha-docsis``: the classic ``docsis`` tool's command line, for the calls NMS Prime makes.
+"""``provha-docsis``: the classic ``docsis`` tool's command line, for the calls a provisioning system makes.
 
 Usage (modifiers first, then one action, as with the tool)::
 

@@ -7,15 +7,17 @@ unknown keyword, an unknown OID or a bad value, 2 for a grammar error, 241 for a
 
 from __future__ import annotations
 
-from provha_daemon.errors import ProvhaError
-
 EXIT_BAD_INPUT = 255  # the tool's exit(-1)
 EXIT_SYNTAX = 2  # the tool exits 2 when bison reports a syntax error
 EXIT_RANGE = 241  # the tool's exit(-15)
 
 
-class DocsisError(ProvhaError):
-    """Base of the encoder's and decoder's errors; ``str()`` reads ``line N: message``."""
+class DocsisError(Exception):
+    """Base of the encoder's and decoder's errors; ``str()`` reads ``line N: message``.
+
+    The package stands alone: this is its own base, not one of the application's, so a caller that uses the encoder
+    decides what a ``DocsisError`` means to it.
+    """
 
     exit_code: int = EXIT_BAD_INPUT
 
@@ -62,7 +64,7 @@ class ValueRangeError(BadValueError):
 
 
 class TemplateValueError(DocsisError):
-    """A placeholder value that cannot be substituted into a template (it holds a line break)."""
+    """A slot value that cannot be substituted into a template: it holds a line break, or a kept line has none."""
 
 
 class DecodeError(DocsisError):
@@ -70,7 +72,7 @@ class DecodeError(DocsisError):
 
 
 class PlaceholderValueError(DocsisError):
-    """A database value that cannot be the token its placeholder stands for (``column`` names the placeholder)."""
+    """A substituted value that cannot be the token it fills (``column`` names the value, as ``Token.source`` does)."""
 
     def __init__(self, message: str, *, line: int | None = None, keyword: str | None = None, column: str) -> None:
         super().__init__(message, line=line, keyword=keyword)

@@ -28,8 +28,8 @@ EOF = "eof"
 class Token(NamedTuple):
     """One token: its kind (``word``, ``string``, ``{``, ``}``, ``;``, ``marker`` or ``eof``), text and line.
 
-    ``source`` names the placeholder whose database value the token holds (set by template filling), so that an
-    error in it can be told from an error of the template itself.
+    ``source`` names the slot or value the token was filled from (set by whoever substitutes values into a text),
+    so that an error in it can be told from an error of the template itself.
     """
 
     kind: str

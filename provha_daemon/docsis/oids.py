@@ -1,4 +1,4 @@
-"""OIDs as the classic docsis tool resolves them: net-snmp 5.9.3's lookup over the MIB tree NMS Prime installs.
+"""OIDs as the classic docsis tool resolves them: net-snmp 5.9.3's lookup over the MIB tree it is installed with.
 
 The tree is data (``oids.tsv``, written by ``scripts/gen-docsis-oids`` from net-snmp's standard MIB set and the
 tool's DOCSIS/PacketCable MIBs; its header names the modules and commits). It is read on the first OID (numeric ones

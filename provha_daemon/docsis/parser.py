@@ -17,7 +17,7 @@ Grammar (as the tool's bison grammar, plus the notes below)::
 Differences from the tool, all of them refusals where the tool would silently write something else: a keyword is
 only accepted in its own block; numbers never wrap; a block or TLV over 255 bytes is an error (the tool drops it
 with a warning); ``CmMic``/``CmtsMic`` and ``GenericTLV`` with code 6, 7 or 255 at the top are refused, because the
-encoder writes those. As the tool does with its MIBs loaded (NMS Prime's setup), an SNMP String/HexString must fit
+encoder writes those. As the tool does with its MIBs loaded (its usual setup), an SNMP String/HexString must fit
 the SIZE its MIB object allows (``oids.size_limits``). Supersets: a ``GenericTLV`` block may also hold
 ``TlvString``/``TlvStringZero`` and nested blocks, and ``TlvString ""`` writes a zero-length TLV (the tool has no
 way to write one).
@@ -229,7 +229,7 @@ class Parser:
         except PlaceholderValueError:
             raise
         except DocsisError as exc:
-            # the token just read caused it; if a database value fills it, the value is to blame, not the template
+            # the token just read caused it; if a substituted value fills it, the value is to blame, not the template
             culprit = self._tokens[max(self._pos - 1, start)]
             if culprit.source:
                 raise PlaceholderValueError(exc.message, line=exc.line, keyword=exc.keyword,

@@ -1,29 +1,33 @@
-"""Compiled templates: parse a config text with NMS Prime placeholders once, encode it per modem cheaply.
+"""Compiled templates: parse a config text with ``{name}`` placeholders once, encode it per device cheaply.
 
-NMS Prime (``Configfile::__text_make``) replaces ``{table.column.N}`` placeholders with database values, splits the
-text into lines and drops every line that still matches ``\\{[^{]*\\}``; the result goes to the tool. A
-``Template`` gives the same result without re-reading the text for every modem:
+A template is a config text in the tool's syntax whose placeholders (``{name}``, the name dotted words:
+``{qos.rate}``) are filled per device from a mapping of values, each inserted as it is (plain string replacement).
+Which lines a device gets is the caller's rule: ``drop`` is asked about every line once its placeholders are filled
+(a placeholder without a value left as written) and a line it answers True for is left out; without a rule every
+line is kept, and a kept line with a placeholder that has no value is an error (``TemplateValueError``). A caller
+whose rule drops some lines whatever the values (text outside the placeholders decides) blanks them before
+compiling, so that they need no parsing per device.
 
-* at compile time each line is classified: *static* (no ``{…}``), *always dropped* (a ``{…}`` that is not a
-  placeholder, e.g. ``Main { NetworkAccess 1; }`` on one line, which NMS Prime drops too) or *dynamic* (it holds
-  placeholders); the static lines are parsed and encoded once, each dynamic line standing in the tree as a slot
-  in the block it belongs to;
-* at encode time each slot's line is filled in and parsed on its own as statements of its block; a line whose
-  placeholder has no value is dropped, as is a line that still matches the pattern after filling (a value with
-  braces); blocks holding slots are assembled; then the MICs (or the MTA hash) as for any text.
+A ``Template`` gives the same result as filling the text, applying the rule and parsing it, without re-reading the
+text for every device:
+
+* at compile time each line is classified: *static* (no placeholder: kept, or dropped once if ``drop`` says so) or
+  *dynamic* (it holds placeholders); the static lines are parsed and encoded once, each dynamic line standing in
+  the tree as a slot in the block it belongs to;
+* at encode time each slot's line is filled in, put to the rule and parsed on its own as statements of its block;
+  blocks holding slots are assembled; then the MICs (or the MTA hash) as for any text.
 
 A dynamic line must hold whole statements for this (no braces, no comment delimiters besides its placeholders);
 a template with any other dynamic line is still correct, only slower: it is substituted and parsed in full for
-every modem. ``Template.fast`` tells which. Values are inserted as they are (NMS Prime does the same), so a value
-that breaks the syntax is an error for that modem, with the template's line number; a value with a line break is
-refused (``TemplateValueError``) instead of silently becoming extra lines. A database NULL should be passed as
-``""``, which is what PHP substitutes.
+every device. ``Template.fast`` tells which. A value that breaks the syntax is an error for that device, with the
+template's line number; a value with a line break is refused (``TemplateValueError``) instead of silently becoming
+extra lines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from provha_daemon.docsis.encoder import MtaHash, build
@@ -43,9 +47,9 @@ from provha_daemon.docsis.parser import (
 )
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\}")
-"""A placeholder: ``{modem.mac.0}``; the values mapping is keyed by the text between the braces."""
-NMS_DROP = re.compile(r"\{[^{]*\}")
-"""NMS Prime's rule: a line that matches this after substitution is dropped."""
+"""A placeholder: ``{modem.mac}``; the values mapping is keyed by the text between the braces."""
+DropRule = Callable[[str], bool]
+"""The caller's rule for leaving a line out: given the line once filled, True drops it."""
 _UNSAFE_IN_FAST_LINE = re.compile(r"[{}]|/\*|\*/")
 _ITEM_CACHE = 4096  # distinct filled lines remembered per template (per-device values like a street do not repeat)
 
@@ -73,7 +77,7 @@ def _split_line(number: int, line: str) -> _Line:
     parts = PLACEHOLDER.split(line.removesuffix("\r"))  # the CR of a CR LF line end; the LF went with split()
     pieces, names = tuple(parts[0::2]), tuple(parts[1::2])
     tokens: tuple[Token, ...] | None = None
-    # a backslash right before a placeholder could escape the value's first character: tokenize per modem then
+    # a backslash right before a placeholder could escape the value's first character: tokenize per device then
     if "@@PH" not in line and not any(piece.endswith("\\") for piece in pieces[:-1]):
         marked = "".join(piece + (_sentinel(i) if i < len(names) else "") for i, piece in enumerate(pieces))
         try:
@@ -81,6 +85,10 @@ def _split_line(number: int, line: str) -> _Line:
         except DocsisError:
             tokens = None  # the general path reports it once filled in
     filled = tuple(i for i, t in enumerate(tokens or ()) if "@@PH" in t.text)
+    if tokens is not None:
+        held = "".join(tokens[i].text for i in filled)
+        if not all(_sentinel(i) in held for i in range(len(names))):
+            tokens = None  # a placeholder in no token (in a comment): only the general path judges it
     return _Line(number, pieces, names, tokens, filled)
 
 
@@ -88,7 +96,8 @@ def _filled_tokens(line: _Line, values: Mapping[str, str]) -> list[Token] | None
     """The line's tokens with the values substituted, or None where a value would change the tokenization.
 
     A value goes straight into a word if the word stays one word, and into a string if it holds no quote,
-    backslash or tab; values with braces or line breaks always take the general path (``_fill``).
+    backslash or tab; values with braces or line breaks, and lines with a placeholder without a value, always take
+    the general path (``_fill``).
     """
     if line.tokens is None:
         return None
@@ -99,8 +108,10 @@ def _filled_tokens(line: _Line, values: Mapping[str, str]) -> list[Token] | None
         for number, name in enumerate(line.names):
             mark = _sentinel(number)
             if mark in text:
-                value = values[name]
-                if not _PLAIN_VALUE.fullmatch(value) or "@@PH" in value or (token.kind == WORD and not value):
+                value = values.get(name)
+                if value is None or not _PLAIN_VALUE.fullmatch(value) or "@@PH" in value:
+                    return None
+                if token.kind == WORD and not value:
                     return None
                 text = text.replace(mark, value)
         if (token.kind == WORD and not WORD_TEXT.fullmatch(text)) or (token.kind == STRING and len(text) > MAX_STRING):
@@ -112,44 +123,69 @@ def _filled_tokens(line: _Line, values: Mapping[str, str]) -> list[Token] | None
 _PLAIN_VALUE = re.compile(r'[^"\\\t\n\r{}]*')
 
 
-def _fill(line: _Line, values: Mapping[str, str]) -> str | None:
-    """The line with its placeholders filled, or None when NMS Prime would drop it."""
+def _joined(line: _Line, values: Mapping[str, str]) -> str:
+    """The line with its placeholders filled, every one of them having a value."""
+    pieces, names = line.pieces, line.names
+    if len(names) == 1:
+        return pieces[0] + values[names[0]] + pieces[1]
+    return "".join(piece + (values[names[i]] if i < len(names) else "") for i, piece in enumerate(pieces))
+
+
+def _fill(line: _Line, values: Mapping[str, str], drop: DropRule | None, *, check: bool = True) -> str | None:
+    """The line with its placeholders filled, or None when ``drop`` drops it.
+
+    A placeholder without a value stays as written, for the rule to judge; a kept line with one is an error. A value
+    with a line break is an error, checked from the left up to the first placeholder without a value (``check``
+    False: not at all).
+    """
     pieces = line.pieces
     out = [pieces[0]]
+    missing: str | None = None
     for index, name in enumerate(line.names):
         value = values.get(name)
         if value is None:
-            return None
-        if "\n" in value or "\r" in value:
+            missing = name if missing is None else missing
+            value = f"{{{name}}}"
+        elif check and missing is None and ("\n" in value or "\r" in value):
             raise TemplateValueError(f"the value of {{{name}}} holds a line break", line=line.number, keyword=name)
         out.append(value)
         out.append(pieces[index + 1])
     text = "".join(out)
-    return None if NMS_DROP.search(text) else text
+    if drop is not None and drop(text):
+        return None
+    if missing is not None:
+        raise TemplateValueError(f"{{{missing}}} has no value", line=line.number, keyword=missing)
+    return text
 
 
 class Template:
-    """A config text with placeholders, compiled for repeated encoding (see the module docstring)."""
+    """A config text with placeholders, compiled for repeated encoding (see the module docstring).
 
-    def __init__(self, text: str) -> None:
+    ``drop`` is the caller's rule for leaving a line out once filled; None keeps every line.
+    """
+
+    def __init__(self, text: str, drop: DropRule | None = None) -> None:
         self.text = text
+        self._drop = drop
         lines = text.split("\n")
         self._dynamic: dict[int, _Line] = {}
+        self._dropped: set[int] = set()  # static lines the rule drops
         skeleton: list[str] = []
         fast = True
         for number, line in enumerate(lines, start=1):
-            if NMS_DROP.search(line) is None:
-                skeleton.append(line)
+            if PLACEHOLDER.search(line) is None:
+                if drop is not None and drop(line):
+                    self._dropped.add(number)
+                    skeleton.append("")  # dropped for every device
+                else:
+                    skeleton.append(line)
                 continue
             rest = PLACEHOLDER.sub("", line)
-            if not PLACEHOLDER.search(line) or NMS_DROP.search(rest):
-                skeleton.append("")  # dropped for every modem
-                continue
             fast = fast and not _UNSAFE_IN_FAST_LINE.search(rest)
             self._dynamic[number] = _split_line(number, line)
             skeleton.append(f"\0{number}\0")
         self.placeholders = frozenset(name for line in self._dynamic.values() for name in line.names)
-        self._items: dict[tuple[str | int, ...], list[Item]] = {}
+        self._items: dict[tuple[str | int | None, ...], list[Item]] = {}
         self._nodes: list[Node] = []
         if fast:
             try:
@@ -164,14 +200,14 @@ class Template:
         self.fast = fast
 
     def render(self, values: Mapping[str, str]) -> str:
-        """The text NMS Prime would hand the tool, with dropped lines left empty so line numbers stay."""
+        """The filled text, with dropped lines left empty so line numbers stay."""
         out = []
         for number, line in enumerate(self.text.split("\n"), start=1):
             dynamic = self._dynamic.get(number)
             if dynamic is not None:
-                out.append(_fill(dynamic, values) or "")
+                out.append(_fill(dynamic, values, self._drop) or "")
             else:
-                out.append("" if NMS_DROP.search(line) else line)
+                out.append("" if number in self._dropped else line)
         return "\n".join(out)
 
     def slot_blocks(self) -> dict[str, Keyword]:
@@ -194,7 +230,8 @@ class Template:
         return found
 
     def items(self, values: Mapping[str, str], given: Mapping[str, list[Item]] | None = None) -> list[Item]:
-        """The top-level items for one modem; ``given`` holds ready items for lines that are one placeholder."""
+        """The top-level items for one device; ``given`` holds ready items for lines that are one placeholder (used as
+        they are: the caller's rule is not asked about those lines)."""
         if not self.fast:
             return parse(self.render(values))
         return self._assemble(self._nodes, values, given or {})
@@ -210,11 +247,9 @@ class Template:
                 if len(line.names) == 1 and line.names[0] in given:
                     out += given[line.names[0]]
                     continue
-                if not all(name in values for name in line.names):
-                    continue  # NMS Prime drops a line with an unfilled placeholder
-                # Many lines take the same values on many devices (a QoS rate, a provbase setting): the items of a
-                # filled line depend on nothing else, so they are parsed once per distinct value set.
-                key: tuple[str | int, ...] = (node.index, *(values[name] for name in line.names))
+                # Many lines take the same values on many devices (a QoS rate, a global setting): the items of a
+                # filled line depend on nothing else, so they are parsed once per distinct value set (None: absent).
+                key: tuple[str | int | None, ...] = (node.index, *(values.get(name) for name in line.names))
                 cached = self._items.get(key)
                 if cached is None:
                     cached = self._slot_items(line, node, values)
@@ -232,18 +267,23 @@ class Template:
 
     def _slot_items(self, line: _Line, node: Slot, values: Mapping[str, str]) -> list[Item]:
         tokens = _filled_tokens(line, values)
-        if tokens is not None:
+        if tokens is not None:  # every value present and plain: the rule judges the line as filled
+            if self._drop is not None and self._drop(_joined(line, values)):
+                return []
             return parse_tokens(tokens, node.block)
-        text = _fill(line, values)
+        # a line with a placeholder without a value the rule judges before any value is checked (render checks them
+        # from the left, as the template always did)
+        text = _fill(line, values, self._drop, check=all(name in values for name in line.names))
         return [] if text is None else parse_fragment(text, node.block, line.number)
 
     def encode(self, values: Mapping[str, str], key: bytes | None = None, *, mta: bool = False,
                mta_hash: MtaHash | None = None, given: Mapping[str, list[Item]] | None = None) -> bytes:
-        """The config file for one modem: ``values`` fill the placeholders, ``key`` is the CMTS shared secret;
+        """The config file for one device: ``values`` fill the placeholders, ``key`` is the CMTS shared secret;
         ``given`` holds items parsed by the caller for lines that are one placeholder alone (``slot_blocks``)."""
         return build(self.items(values, given), key, mta=mta, mta_hash=mta_hash)
 
 
-def compile_template(text: str) -> Template:
-    """Compile ``text`` once; errors in its static lines are raised here, those of filled lines at encode time."""
-    return Template(text)
+def compile_template(text: str, drop: DropRule | None = None) -> Template:
+    """Compile ``text`` once (``drop``: the caller's rule for leaving a line out once filled, None keeps every line);
+    errors in its static lines are raised here, those of filled lines at encode time."""
+    return Template(text, drop)

@@ -17,7 +17,7 @@ import jinja2
 
 from provha_daemon.artifact import MODE_PUBLIC, MODE_SECRET, Artifact
 from provha_daemon.errors import RenderError
-from provha_daemon.plant import Gateway, Plant, Pool, network_access
+from provha_daemon.records import Gateway, Plant, Pool, network_access
 from provha_daemon.render import environment
 
 FAILOVER_PEER = "dhcpd-failover"
@@ -223,7 +223,7 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     out(r.file("endpoints-host.conf.j2", "endpoints-host.conf", endpoints=endpoints))
 
     out(r.file("mta.conf.j2", "mta.conf", mtas=[
-        (m.id, m.mac, (m.mac or "").replace(":", "") if m.type == "packetcable" else str(m.id))
+        (m.hostname, m.mac, (m.mac or "").replace(":", "") if m.type == "packetcable" else str(m.id))
         for m in mtas_with_mac
     ]))
 

@@ -3,8 +3,8 @@
 For each configfile chain (a configfile and its parents) the rows are classified once: *static* (encoded once) or
 *dynamic* (``{table.column.N}`` placeholders and NMS Prime's ``{a,*,b}``-style expressions, filled per device by
 ``render.rows``, each value one token). A compiled ``docsis.Template`` of the whole ``Main { … }`` text, a slot
-per dynamic row, encodes each device; the ``.conf`` text beside each ``.cfg`` is assembled from the same rows, in
-NMS Prime's layout.
+per dynamic row and NMS Prime's line rule as its drop rule (``compile_nms_template``), encodes each device; the
+``.conf`` text beside each ``.cfg`` is assembled from the same rows, in NMS Prime's layout.
 Pure: plant and settings in, ``Device`` results out; writing is ``apply.FileSet``'s job.
 """
 
@@ -19,7 +19,8 @@ from provha_daemon import configtext as ct
 from provha_daemon.docsis import DocsisError, MtaHash, Template, compile_template
 from provha_daemon.docsis.keywords import Keyword
 from provha_daemon.docsis.parser import Item
-from provha_daemon.plant import SEPARATOR, ConfigFile, Modem, Mta, Plant, modem_access
+from provha_daemon.docsis.template import PLACEHOLDER
+from provha_daemon.records import SEPARATOR, ConfigFile, Modem, Mta, Plant, modem_access
 from provha_daemon.render.rows import SIMPLE, Dropped, Filled, fill_row, normalise
 
 # NMS Prime's stand-in QoS for a modem without one whose configfile has no parent (VoIP-only test rate).
@@ -91,8 +92,20 @@ def chain_of(configfiles: Mapping[int, ConfigFile], configfile_id: int) -> list[
     return chain
 
 
+def compile_nms_template(text: str) -> Template:
+    """``text`` compiled with NMS Prime's line rule (``Configfile::__text_make``) as the template's drop rule.
+
+    ``{…}`` placeholders are filled per device, and a line that still holds a ``{…}`` group once filled is dropped
+    (``configtext.unresolved``): a placeholder without a value, a value with braces, or a brace group that is not a
+    placeholder (``Main { NetworkAccess 1; }`` on one line). A line of the last kind is dropped for every device,
+    so it is blanked here (line numbers stay) rather than filled per device.
+    """
+    rows = ("" if ct.unresolved(PLACEHOLDER.sub("", row)) else row for row in text.split("\n"))
+    return compile_template("\n".join(rows), ct.unresolved)
+
+
 def _classify(configfile: ConfigFile, number: int, row: str) -> _Row:
-    if ct.LEFT.search(row) is None:
+    if not ct.unresolved(row):
         return _Row("static", row, (), (configfile.id, number), bool(configfile.parent_id))
     names = tuple(m.group(1) for m in SIMPLE.finditer(row))
     return _Row("dynamic", row, names, (configfile.id, number), bool(configfile.parent_id))
@@ -130,7 +143,7 @@ def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, fir
     chain.digest = digest.digest()
     chain.names = frozenset(name for row in rows for name in row.names)
     try:
-        chain.template = compile_template("\n".join(skeleton))
+        chain.template = compile_nms_template("\n".join(skeleton))
         chain.blocks = chain.template.slot_blocks()
     except DocsisError as exc:
         chain.error = exc
@@ -320,10 +333,6 @@ class TftpRenderer:
                     tuple(sorted(options.items())) if options else None))
         return Device("cm", modem.id, modem.hostname, chain.configfile_id, key)
 
-    def build_modem(self, modem: Modem, chain: Chain) -> Device:
-        """The modem's .conf text and .cfg bytes (or its error)."""
-        return self.encode_modem(self.prepare_modem(modem, chain), modem, chain)
-
     def encode_modem(self, device: Device, modem: Modem, chain: Chain) -> Device:
         """Assemble and encode one modem."""
         mtas = self.mtas_of.get(modem.id, [])
@@ -392,11 +401,7 @@ class TftpRenderer:
         phones = self.inputs.phonenumbers.get(mta_row.id)
         key = hash((chain.digest, self.key_digest, shared, mta_row, tuple(row.items()) if row else None,
                     tuple((port, tuple(p.items())) for port, p in phones.items()) if phones else None))
-        return Device("mta", mta_row.id, f"mta-{mta_row.id}", chain.configfile_id, key)
-
-    def build_mta(self, mta_row: Mta, chain: Chain) -> Device:
-        """The MTA's .conf text and .cfg bytes (or its error)."""
-        return self.encode_mta(self.prepare_mta(mta_row, chain), mta_row, chain)
+        return Device("mta", mta_row.id, mta_row.hostname, chain.configfile_id, key)
 
     def encode_mta(self, device: Device, mta_row: Mta, chain: Chain) -> Device:
         """Assemble and encode one MTA."""

@@ -1,4 +1,4 @@
-"""The staged DHCP set checked by ``dhcpd -t``: in one process, or on a large plant in parallel parts.
+"""The staged DHCP set cut into parts for ``dhcpd -t``: one process, or on a large plant parallel parts.
 
 dhcpd's parse time grows faster than its host count (its host-name hash has a fixed number of buckets and a weak
 hash for names like ``cm-123456``), so 100k hosts take about three times as long as 50k. On a large plant the check

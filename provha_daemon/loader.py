@@ -1,4 +1,4 @@
-"""The plant: typed, validated records of one database snapshot, and the loader that builds them.
+"""The loader: reads one snapshot of NMS Prime's tables and builds the plant's records from it.
 
 Rows that cannot be written safely are skipped and reported as ``Skipped`` (table, id, reason); rows that are
 soft-deleted, belong to a non-CMTS gateway or an IPv6 pool are simply not part of the DHCP plant.
@@ -6,232 +6,34 @@ soft-deleted, belong to a non-CMTS gateway or an IPv6 pool are simply not part o
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from provha_daemon import validation as v
-from provha_daemon.errors import RowError
+from provha_daemon.collector import collector_paused
+from provha_daemon.hosts import drop_duplicate_names
+from provha_daemon.records import (
+    POOL_TYPES,
+    SEPARATOR,
+    ConfigFile,
+    Contract,
+    Endpoint,
+    Gateway,
+    Modem,
+    Mta,
+    Plant,
+    Pool,
+    ProvBase,
+    ProvHA,
+    Skipped,
+    TftpInputs,
+)
 from provha_daemon.schema import Schema
 
 Fetch = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
-
-POOL_TYPES = frozenset({"CM", "CPEPub", "CPEPriv", "MTA", "STB"})
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A row left out because a value failed validation."""
-
-    table: str
-    id: int | str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Gateway:
-    """A CMTS (``netgw`` with type cmts, or an old ``cmts`` row)."""
-
-    id: int
-    hostname: str
-
-
-@dataclass(frozen=True, slots=True)
-class Pool:
-    """An IPv4 ``ippool`` row of a rendered gateway."""
-
-    id: int
-    gateway_id: int
-    type: str
-    network: ipaddress.IPv4Network
-    router: str
-    broadcast: str | None
-    dns: tuple[str, ...]
-    start: str
-    end: str
-    optional: str
-    active: bool
-    vendor_class: str | None
-
-
-class Modem(NamedTuple):
-    """A live modem; ``mac`` is None when the row has none (no DHCP host then).
-
-    Modems, MTAs and endpoints are named tuples: immutable like the frozen records, and built 4 times faster
-    (100k+ of them per snapshot).
-    """
-
-    id: int
-    hostname: str
-    mac: str | None
-    public: bool
-    internet_access: bool
-    configfile_id: int | None
-    contract_id: int | None
-    qos_id: int | None = None
-    # The columns TFTP templates name (``TftpInputs.modem_columns``), packed as read: split only when encoded.
-    columns: str = ""
-
-
-class Mta(NamedTuple):
-    """A live MTA (ProvVoip)."""
-
-    id: int
-    modem_id: int | None
-    mac: str | None
-    type: str
-    configfile_id: int | None = None
-
-    @property
-    def has_host(self) -> bool:
-        """Whether mta.conf declares it: a usable MAC (NMS Prime's ff:… placeholder is none)."""
-        return bool(self.mac and not self.mac.startswith("ff:"))
-
-
-class Endpoint(NamedTuple):
-    """A live IPv4 endpoint behind a modem."""
-
-    id: int
-    hostname: str
-    mac: str | None
-    modem_id: int | None
-    fixed_ip: bool
-    ip: str | None
-
-
-class Contract(NamedTuple):
-    """The parts of a contract that decide a modem's network access."""
-
-    id: int
-    internet_access: bool
-    has_telephony: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigFile:
-    """A live ``configfile`` row: a DOCSIS text template, its parent and firmware."""
-
-    id: int
-    name: str
-    text: str
-    device: str
-    parent_id: int | None
-    firmware: str | None
-
-
-@dataclass(slots=True)
-class TftpInputs:
-    """What the TFTP configs need beyond the DHCP plant: templates and the rows their placeholders name."""
-
-    configfiles: dict[int, ConfigFile] = field(default_factory=dict)
-    qos: dict[int, dict[str, object]] = field(default_factory=dict)
-    provbase: dict[str, object] = field(default_factory=dict)
-    modem_columns: tuple[str, ...] = ()  # the modem columns templates name, packed in each ``Modem.columns``
-    mtas: dict[int, dict[str, object]] = field(default_factory=dict)
-    phonenumbers: dict[int, dict[int, dict[str, object]]] = field(default_factory=dict)  # mta id -> port -> row
-    modem_options: dict[int, dict[str, str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class ProvBase:
-    """The global provisioning settings (``provbase`` row). A column whose value cannot be used holds a harmless
-    stand-in and is named in ``problems`` (column → why; ``""`` for a missing row): a stage that needs it is
-    refused (``require``), the others are not."""
-
-    provisioning_server: str
-    domain_name: str
-    default_lease_time: int
-    max_lease_time: int
-    max_cpe: int | None
-    multiple_provisioning_systems: bool
-    id: int | None = None
-    problems: Mapping[str, str] = field(default_factory=dict)
-
-    def require(self, columns: Iterable[str]) -> None:
-        """Raise ``RowError`` naming the first of ``columns`` whose value is unusable (or the missing row)."""
-        if "" in self.problems:
-            raise RowError("provbase", None, "", self.problems[""])
-        for column in columns:
-            if column in self.problems:
-                raise RowError("provbase", self.id, column, self.problems[column])
-
-
-@dataclass(frozen=True, slots=True)
-class ProvHA:
-    """The ``provha`` row: who is master, who is slave, their DNS secrets, the rebuild interval."""
-
-    master: str
-    slaves: tuple[str, ...]
-    master_dns_password: str | None
-    slave_dns_password: str | None
-    rebuild_interval: int | None
-
-
-@dataclass(slots=True)
-class Plant:
-    """Everything one rebuild renders from, read in one snapshot."""
-
-    schema: Schema
-    provbase: ProvBase
-    provha: ProvHA | None
-    provha_raw: dict[str, Any] | None
-    mta_domain: str | None
-    gateways: list[Gateway] = field(default_factory=list)
-    pools: list[Pool] = field(default_factory=list)
-    modems: list[Modem] = field(default_factory=list)
-    mtas: list[Mta] = field(default_factory=list)
-    endpoints: list[Endpoint] = field(default_factory=list)
-    contracts: dict[int, Contract] = field(default_factory=dict)
-    configfile_ids: frozenset[int] = frozenset()
-    skipped: list[Skipped] = field(default_factory=list)
-    tftp: TftpInputs | None = None
-
-    @property
-    def has_mta_table(self) -> bool:
-        """Whether the ProvVoip module's ``mta`` table exists (then mta.conf is included)."""
-        return self.schema.has_table("mta")
-
-    def counts(self) -> dict[str, int]:
-        """Row counts for the rebuild summary."""
-        return {
-            "gateways": len(self.gateways),
-            "pools": len(self.pools),
-            "modems": len(self.modems),
-            "mtas": len(self.mtas),
-            "endpoints": len(self.endpoints),
-            "skipped": len(self.skipped),
-        }
-
-
-def modem_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> tuple[bool, int]:
-    """``(NetworkAccess, MaxCPE)`` of a modem's config by NMS Prime's rule: MTAs keep telephony alive."""
-    cpes = max_cpe or 2
-    access = True
-    if mta_count:
-        contract_internet = bool(contract and contract.internet_access)
-        telephony = bool(contract and contract.has_telephony)
-        if modem.internet_access or telephony or contract_internet:
-            if not modem.internet_access:
-                cpes = 0
-                access = telephony
-            cpes += mta_count
-        else:
-            access, cpes = False, 0
-    elif not modem.internet_access:
-        access = False
-    if cpes < 1:  # the standard allows 1..254
-        return False, 1
-    return access, min(cpes, 254)
-
-
-def network_access(modem: Modem, contract: Contract | None, mta_count: int, max_cpe: int | None) -> bool:
-    """Whether the modem's config gets ``NetworkAccess 1``."""
-    return modem_access(modem, contract, mta_count, max_cpe)[0]
-
 
 class _Rows:
     """Collects skipped rows while records are built."""
@@ -296,33 +98,36 @@ def _max_cpe(value: object) -> int | None:
     return number or None
 
 
-async def _fetch_provha(fetch: Fetch, schema: Schema, rows: _Rows) -> tuple[ProvHA | None, dict[str, Any] | None]:
+async def read_provha(fetch: Fetch, schema: Schema, rows: _Rows | None = None) -> ProvHA | None:
+    """The live ``provha`` row (the first), or None; a bad DNS secret is left out (and, given ``rows``, named).
+
+    The one reading of the row: the rebuild's snapshot and the service's role check after a change both use it.
+    """
     if not schema.has_table("provha"):
-        return None, None
+        return None
     wanted = ["id", "master", "slaves"]
     for optional in ("master_dns_password", "slave_dns_password", "slave_config_rebuild_interval"):
         wanted.append(schema.column_or("provha", optional, "NULL"))
     result = await fetch(f"SELECT {', '.join(wanted)} FROM provha WHERE {schema.live('provha')} ORDER BY id LIMIT 1")
     if not result:
-        return None, None
+        return None
     row_id, master, slaves, master_pw, slave_pw, interval = result[0]
-    raw = {"id": row_id, "master": master, "slaves": slaves}
     secrets: list[str | None] = []
     for column, value in (("master_dns_password", master_pw), ("slave_dns_password", slave_pw)):
         try:
             secrets.append(v.base64_secret(value))
         except v.InvalidValue as exc:
-            rows.skip("provha", row_id, v.InvalidValue(f"{column}: {exc}"))
+            if rows is not None:
+                rows.skip("provha", row_id, v.InvalidValue(f"{column}: {exc}"))
             secrets.append(None)
     slave_list = tuple(s.strip() for s in str(slaves or "").replace(" ", "").split(",") if s.strip())
-    provha = ProvHA(
+    return ProvHA(
         master=str(master or "").strip(),
         slaves=slave_list,
         master_dns_password=secrets[0],
         slave_dns_password=secrets[1],
         rebuild_interval=int(interval) if interval else None,
     )
-    return provha, raw
 
 
 async def _fetch_gateways(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Gateway]:
@@ -398,7 +203,6 @@ async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: s
 # The driver decodes every field of every row in Python, so the large tables come as one text field per row,
 # joined on the server with U+001F: about 2.5 times cheaper to fetch at 100k modems than the columns one by one.
 # NULL arrives as '' which every validator reads as "none", as it reads NULL.
-SEPARATOR = "\x1f"
 
 
 def packed(columns: Sequence[str]) -> str:
@@ -564,22 +368,6 @@ async def _fetch_mta_domain(fetch: Fetch, schema: Schema, rows: _Rows) -> str | 
         return None
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic GC inside: for building and rendering a snapshot, whose objects all live until it is done.
-
-    Collecting then only traverses the growing snapshot again and again (about 0.1 s of a 100k-modem rebuild);
-    what is garbage at the end is freed by reference counting. Nests; re-enables only what it disabled.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 async def load_plant(fetch: Fetch, schema: Schema, *, tftp: bool = False) -> Plant:
     """Read every table the DHCP files (and with ``tftp`` the TFTP configs) need through ``fetch``."""
     with collector_paused():
@@ -588,9 +376,9 @@ async def load_plant(fetch: Fetch, schema: Schema, *, tftp: bool = False) -> Pla
 
 async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
     provbase = await _fetch_provbase(fetch, schema)
-    plant = Plant(schema=schema, provbase=provbase, provha=None, provha_raw=None, mta_domain=None)
+    plant = Plant(schema=schema, provbase=provbase, provha=None, mta_domain=None)
     rows = _Rows(plant)
-    plant.provha, plant.provha_raw = await _fetch_provha(fetch, schema, rows)
+    plant.provha = await read_provha(fetch, schema, rows)
     plant.mta_domain = await _fetch_mta_domain(fetch, schema, rows)
     plant.gateways = await _fetch_gateways(fetch, schema, rows)
     plant.pools = await _fetch_pools(fetch, schema, rows, {g.id for g in plant.gateways})
@@ -602,7 +390,7 @@ async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
         fetch, schema, rows, plant.tftp.modem_columns if plant.tftp else ())
     plant.mtas = await _fetch_mtas(fetch, schema, rows)
     plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
-    _drop_duplicates(plant, rows)
+    drop_duplicate_names(plant)
     if plant.tftp is not None:
         await _fetch_tftp(fetch, schema, plant.tftp, wanted)
     return plant
@@ -668,82 +456,3 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema, out: TftpInputs, wanted: dic
         for modem_id, key, value in await fetch(
                 f"SELECT modem_id, `key`, value FROM modem_option WHERE {schema.live('modem_option')}"):
             out.modem_options.setdefault(int(modem_id), {})[str(key)] = "" if value is None else str(value)
-
-
-_LIVE_HOST = re.compile(rb"host (\S+) \{ hardware ethernet ([0-9a-f:]{17});")
-
-
-def live_host_macs(files: Iterable[bytes | None]) -> dict[str, str]:
-    """MAC → host name of the ``host … { hardware ethernet …`` lines of the live DHCP files."""
-    found: dict[str, str] = {}
-    for data in files:
-        for m in _LIVE_HOST.finditer(data or b""):
-            found.setdefault(m.group(2).decode(), m.group(1).decode())
-    return found
-
-
-def drop_duplicate_macs(plant: Plant, live: Callable[[], Mapping[str, str]]) -> None:
-    """Two DHCP hosts with one MAC would hand one device the other's config: keep one, skip the others naming both.
-
-    The kept one is the host the live files already give that MAC (``live()``, read only when there is a
-    duplicate), else the first of modems, MTAs and endpoints in that order, the oldest (lowest id) within a table.
-    Endpoints known by their modem's MAC as ``agent.remote-id`` have no MAC of their own and are no duplicates.
-    """
-    hosts: list[tuple[str, int, str, str]] = []  # (table, id, host name, mac) in keeping order
-    hosts += [("modem", m.id, m.hostname, m.mac) for m in sorted(plant.modems, key=lambda m: m.id)
-              if m.mac and not m.mac.startswith("ff:")]
-    hosts += [("mta", t.id, f"mta-{t.id}", t.mac or "") for t in sorted(plant.mtas, key=lambda t: t.id) if t.has_host]
-    hosts += [("endpoint", e.id, e.hostname, e.mac) for e in sorted(plant.endpoints, key=lambda e: e.id) if e.mac]
-    by_mac: dict[str, list[tuple[str, int, str, str]]] = {}
-    for host in hosts:
-        by_mac.setdefault(host[3], []).append(host)
-    duplicates = {mac: same for mac, same in by_mac.items() if len(same) > 1}
-    if not duplicates:
-        return
-    live_hosts = live()
-    dropped: dict[str, set[int]] = {}
-    for mac, same in duplicates.items():
-        keep = next((h for h in same if h[2] == live_hosts.get(mac)), same[0])
-        for table, row_id, name, _ in same:
-            if (table, row_id) != keep[:2]:
-                dropped.setdefault(table, set()).add(row_id)
-                plant.skipped.append(Skipped(table, row_id, f"MAC {mac} is also {keep[0]} {keep[1]} ({keep[2]}), "
-                                                            f"which keeps it; {name} is left out"))
-    plant.modems = [m for m in plant.modems if m.id not in dropped.get("modem", ())]
-    plant.mtas = [t for t in plant.mtas if t.id not in dropped.get("mta", ())]
-    plant.endpoints = [e for e in plant.endpoints if e.id not in dropped.get("endpoint", ())]
-
-
-def _drop_duplicates(plant: Plant, rows: _Rows) -> None:
-    """dhcpd rejects two host declarations of one name; keep the oldest row and name the others."""
-    names = [modem.hostname for modem in plant.modems if modem.mac is not None]
-    seen = set(names)
-    if len(seen) < len(names):  # the rare plant with a duplicate: find it in order (two C passes otherwise)
-        seen = set()
-        modems = []
-        for modem in plant.modems:
-            if modem.mac is not None and modem.hostname in seen:
-                rows.skip("modem", modem.id, v.InvalidValue(f"host name {modem.hostname} already used"))
-                continue
-            if modem.mac is not None:
-                seen.add(modem.hostname)
-            modems.append(modem)
-        plant.modems = modems
-    endpoints = []
-    for endpoint in plant.endpoints:
-        if endpoint.hostname in seen:
-            rows.skip("endpoint", endpoint.id, v.InvalidValue(f"host name {endpoint.hostname} already used"))
-            continue
-        seen.add(endpoint.hostname)
-        endpoints.append(endpoint)
-    plant.endpoints = endpoints
-    # mta.conf declares mta-<id>, after the modems and endpoints: a modem or endpoint of that name keeps it. This
-    # also keeps dhcpd -t in parts exact (``check``): no name is declared twice, within a part or across parts.
-    if any(f"mta-{mta.id}" in seen for mta in plant.mtas):
-        mtas = []
-        for mta in plant.mtas:
-            if mta.has_host and f"mta-{mta.id}" in seen:
-                rows.skip("mta", mta.id, v.InvalidValue(f"host name mta-{mta.id} already used"))
-                continue
-            mtas.append(mta)
-        plant.mtas = mtas
