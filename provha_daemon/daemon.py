@@ -93,7 +93,10 @@ class Service:
         if previous is not None:
             self.rebuilder.adopt(previous)
         self.rebuilder.db.log_failures = False
-        self.poller = Poller(config, self.rebuilder.db, self.roles)
+        if previous is None:
+            self.poller = Poller(config, self.rebuilder.db, self.roles)
+        else:
+            self.poller.reconfigure(config, self.rebuilder.db)
         self.scheduler.configure(config.service)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -186,7 +189,6 @@ class Service:
         except ConfigError as exc:
             log.error("config.reload_rejected", error=str(exc))
         else:
-            self.poller.close()
             self._apply_config(config, self.rebuilder)  # new settings: everything is rebuilt once
             log.info("config.reloaded", source=str(config.source))
         self.notifier.ready(self.scheduler.status_line(self.clock.wall()))

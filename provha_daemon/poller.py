@@ -48,6 +48,11 @@ class Poller:
         """The node of the open connection ('' without one)."""
         return self.session.node if self.session else ""
 
+    def reconfigure(self, config: Config, db: Database) -> None:
+        """New settings (SIGHUP): a new connection with them; what was seen so far stays the baseline."""
+        self.close()
+        self.config, self.db = config, db
+
     def follow(self, multiple_provisioning_systems: bool) -> None:
         """A rebuild read provbase: the tables that matter follow its multiple_provisioning_systems."""
         self.dependencies = dependencies(multiple_provisioning_systems, self.config.tftp.enabled)

@@ -35,12 +35,13 @@ S = TypeVar("S", bound=Stage)
 class Rebuilder:
     """Runs rebuilds for one frozen config, through the registered stages."""
 
-    def __init__(self, config: Config, addresses: frozenset[str] | None = None, roles: Roles | None = None) -> None:
+    def __init__(self, config: Config, addresses: frozenset[str] | None = None, roles: Roles | None = None,
+                 stages: Sequence[type[Stage]] = STAGES) -> None:
         self.config = config
         self.addresses = local_addresses() if addresses is None else addresses
         self.roles = roles or Roles(config, self.addresses)
         self.db = Database(config.database, self.addresses)
-        self.stages: tuple[Stage, ...] = tuple(stage(config) for stage in STAGES)
+        self.stages: tuple[Stage, ...] = tuple(stage(config) for stage in stages)
         self.row_failures = Failures(ROW)  # skipped rows: a repeating one is logged when it starts, changes or ends
 
     def stage(self, kind: type[S]) -> S:
@@ -51,6 +52,10 @@ class Rebuilder:
     def dhcp(self) -> DhcpStage:
         """The DHCP stage (its live host files are what the one-host-per-MAC rule is judged against)."""
         return self.stage(DhcpStage)
+
+    def _live_host_macs(self) -> dict[str, str]:
+        dhcp = next((s for s in self.stages if isinstance(s, DhcpStage)), None)
+        return live_host_macs(dhcp.live_files()) if dhcp is not None else {}
 
     def adopt(self, previous: Rebuilder) -> None:
         """Keep what a previous Rebuilder of this process knows (SIGHUP): each stage's, the rows' failures."""
@@ -89,10 +94,15 @@ class Rebuilder:
         result.multiple_provisioning_systems = plant.provbase.multiple_provisioning_systems
         # two hosts with one MAC: keep the one the live files have (judged against them, so --once and the
         # service decide alike); the device left out gets no config either
-        drop_duplicate_macs(plant, lambda: live_host_macs(self.dhcp.live_files()))
+        drop_duplicate_macs(plant, self._live_host_macs)
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
         result.durations["db"] = time.perf_counter() - started
-        run = Run(plant, self.roles, result, full=full, force=force, allow_restart=allow_restart)
+        run = Run(plant, self.roles, result, full=full, force=force, allow_restart=allow_restart, dry_run=dry_run)
+        rows = self.row_failures
+        rows.begin()
+        for skipped in plant.skipped:
+            rows.failed((skipped.table, skipped.id), skipped.reason, skipped.id)
+        rows.finish(unseen_recovered=True)
 
         rendered: list[Stage] = []
         refused: list[RowError] = []
@@ -106,11 +116,6 @@ class Rebuilder:
                 continue
             stage.render(run)
             rendered.append(stage)
-        rows = self.row_failures
-        rows.begin()
-        for skipped in plant.skipped:
-            rows.failed((skipped.table, skipped.id), skipped.reason, skipped.id)
-        rows.finish(unseen_recovered=True)
 
         if dry_run:
             for stage in rendered:
@@ -147,10 +152,10 @@ class Rebuilder:
                 run.result.deferred = action is Action.SWAP
                 return
             await stage.validate(run)
-            for name in stage.swap_after:
-                if name in tasks:
-                    await tasks[name]  # its failure is this stage's too: nothing is swapped
             if action is Action.SWAP:
+                for name in stage.swap_after:
+                    if name in tasks:
+                        await tasks[name]  # its failure is this stage's too: nothing is swapped
                 await stage.swap(run)
             await self._activate(stage, action, run)
 

@@ -309,6 +309,8 @@ def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
     assert code == 7
     assert "refused" in str(next(e for e in events if e["event"] == "rebuild.failed")["error"])
     assert _tree(setup.dhcp_dir) == before
+    code, _, out = _run(setup, capsys, "--dry-run")
+    assert code == 4 and "-host cm-100004" in out  # a dry run shows what would go; it refuses nothing
     code, _, _ = _run(setup, capsys, "--once", "--force")
     assert code == 4
     assert "cm-100004" not in (setup.dhcp_dir / "modems-host.conf").read_text()

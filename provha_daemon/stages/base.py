@@ -89,6 +89,7 @@ class Run:
     full: bool = True  # compare every file with the disk (periodic, first), not only what this process wrote
     force: bool = False  # past the drop guard
     allow_restart: bool = True  # the service's restart pacing
+    dry_run: bool = False  # --dry-run: rendered and validated privately, nothing refused or touched
 
 
 class Stage(ABC):
@@ -118,7 +119,7 @@ class Stage(ABC):
 
     @abstractmethod
     def render(self, run: Run) -> None:
-        """Build the artifacts from ``run.plant``; ``DropGuardError`` refuses the whole rebuild."""
+        """Build the artifacts from ``run.plant``; ``DropGuardError`` refuses the whole rebuild (not a dry run's)."""
 
     def locked(self) -> contextlib.AbstractContextManager[None]:
         """Held from ``plan`` to the end of ``activate``: one writer of these files at a time."""

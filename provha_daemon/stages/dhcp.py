@@ -130,7 +130,7 @@ class DhcpStage(Stage):
         for event, fields in rendered.warnings:
             log.warning(event, **fields)
         self.artifacts, self.plant = rendered.artifacts, plant
-        if not run.force:
+        if not (run.force or run.dry_run):
             self.guard(plant.schema)
 
     def guard(self, schema: Schema) -> None:
