@@ -16,6 +16,7 @@ from provha_daemon.config import load_config
 from provha_daemon.db import Database, Session
 from tests.dbserver import PlantDB, PlantFactory
 from tests.helpers import write_config
+from tests.service import wait_until
 
 _clock = itertools.count(1000)
 
@@ -111,7 +112,7 @@ def test_dependencies() -> None:
 async def test_only_written_tables_are_fingerprinted(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """A write to an unwatched table reads no fingerprint; a status write re-reads only modem's, without COUNT."""
     db, session, detector = watched
-    await asyncio.sleep(2.1)  # let UPDATE_TIME's one-second resolution separate the seed load from what follows
+    _past_the_seed_second(db)
     db.execute("UPDATE global_config SET headline1 = 'first'")
     await detector.poll(session.query, next(_clock))  # re-reads the tables the seed wrote in the baseline's second
     await detector.poll(session.query, next(_clock))  # the recheck after a gate move
@@ -167,6 +168,14 @@ async def test_a_written_table_is_re_read_until_its_write_is_surely_seen(
     assert skipped_after is not None and skipped_after < dt.timedelta(seconds=2)
 
 
+def _past_the_seed_second(db: PlantDB) -> None:
+    """Wait until the database clock is a whole second past the seed load's UPDATE_TIME (one-second resolution),
+    so that every write that follows falls in a later second."""
+    seeded = db.execute("SELECT MAX(UPDATE_TIME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
+    wait_until(lambda: db.execute("SELECT NOW()")[0][0] > seeded[0][0] + dt.timedelta(seconds=1),
+               what="a database second after the seed load's")
+
+
 def _insert_copy(db: PlantDB, table: str, source: int, new_id: int, hostname: str, mac: str) -> None:
     """Insert a copy of one row under a new id, name and MAC (every other column as the seed has it)."""
     db.execute(f"CREATE TEMPORARY TABLE copy AS SELECT * FROM {table} WHERE id = {source};"
@@ -209,7 +218,7 @@ async def indexed(tmp_path: Path, plant_db: PlantFactory) -> AsyncIterator[tuple
     assert session.schema.updated_at_indexed == {"modem"}
     detector = ChangeDetector(table_names(session.schema), session.schema, full_check_interval=10_000)
     await detector.poll(session.query, next(_clock))
-    await asyncio.sleep(2.1)  # UPDATE_TIME's one-second resolution: the seed's writes fall before what follows
+    _past_the_seed_second(db)
     db.execute("UPDATE global_config SET headline1 = 'first'")  # moves the gate: the seeded tables are re-read
     await detector.poll(session.query, next(_clock))
     await detector.poll(session.query, next(_clock))  # the recheck
