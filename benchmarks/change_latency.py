@@ -55,8 +55,10 @@ def main() -> int:
                     time.sleep(0.005)
                 samples.append(time.monotonic() - committed)
                 print(f"change {i + 1:2d}: {samples[-1]:.3f} s", flush=True)
-            print(f"median {statistics.median(samples):.3f} s, min {min(samples):.3f} s, max {max(samples):.3f} s, "
-                  f"n={len(samples)} (poll 2 s, quiet one poll, dhcpd -t on the test plant)")
+            print(
+                f"median {statistics.median(samples):.3f} s, min {min(samples):.3f} s, max {max(samples):.3f} s, "
+                f"n={len(samples)} (poll 2 s, quiet one poll, dhcpd -t on the test plant)"
+            )
         finally:
             if daemon is not None:
                 daemon.stop()

@@ -37,7 +37,7 @@ def snapshot_statements(statements: list[str]) -> list[str]:
     """The statements inside the last snapshot transaction: exactly what the rebuild reads."""
     start = max(i for i, s in enumerate(statements) if s.startswith(SNAPSHOT_START))
     end = next(i for i in range(start, len(statements)) if statements[i] == "ROLLBACK")
-    return statements[start + 1:end]
+    return statements[start + 1 : end]
 
 
 @dataclass(slots=True)
@@ -66,10 +66,25 @@ class DhcpFigures:
 def dump_command(plant: BenchPlant, statements: Sequence[str]) -> tuple[list[str], dict[str, str]]:
     """``mariadb --batch`` running the snapshot's statements as the daemon's user, over TCP like the daemon."""
     db = plant.db
-    sql = ";\n".join(["SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-                      f"{SNAPSHOT_START}, READ ONLY", *statements, "ROLLBACK"])
-    argv = ["mariadb", "--no-defaults", "--batch", "--skip-column-names", f"--host={db.host}", f"--port={db.port}",
-            f"--user={db.user}", f"--database={db.name}", f"--execute={sql}"]
+    sql = ";\n".join(
+        [
+            "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+            f"{SNAPSHOT_START}, READ ONLY",
+            *statements,
+            "ROLLBACK",
+        ]
+    )
+    argv = [
+        "mariadb",
+        "--no-defaults",
+        "--batch",
+        "--skip-column-names",
+        f"--host={db.host}",
+        f"--port={db.port}",
+        f"--user={db.user}",
+        f"--database={db.name}",
+        f"--execute={sql}",
+    ]
     return argv, {**os.environ, "MYSQL_PWD": db.password}
 
 

@@ -65,25 +65,31 @@ def write_leases(plant: BenchPlant, path: Path) -> tuple[int, int]:
     chosen = [addresses[int(i * step)] for i in range(total)]
     active = 0
     with open(path, "w", encoding="ascii") as out:
-        out.write("# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
-                  "# This lease file was written by isc-dhcp-4.4.3-P1\n\n"
-                  "# authoring-byte-order entry is generated, DO NOT DELETE\nauthoring-byte-order little-endian;\n\n"
-                  f'failover peer "dhcpd-failover" state {{\n  my state normal at {state};\n'
-                  f"  partner state normal at {state};\n}}\n\n")
+        out.write(
+            "# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
+            "# This lease file was written by isc-dhcp-4.4.3-P1\n\n"
+            "# authoring-byte-order entry is generated, DO NOT DELETE\nauthoring-byte-order little-endian;\n\n"
+            f'failover peer "dhcpd-failover" state {{\n  my state normal at {state};\n'
+            f"  partner state normal at {state};\n}}\n\n"
+        )
         for i, (kind, address) in enumerate(chosen):
             if i % 100 < ACTIVE_SHARE * 100:
                 active += 1
                 prefix = {"CM": 0x1E, "MTA": 0x1F}.get(kind, 0x30)
                 mac = f"00:{prefix:02x}:{i >> 24 & 255:02x}:{i >> 16 & 255:02x}:{i >> 8 & 255:02x}:{i & 255:02x}"
                 uid = "".join(f"\\{int(b, 16):03o}" for b in mac.split(":"))
-                out.write(f"lease {address} {{\n  starts {starts};\n  ends {ends};\n  tstp {ends};\n  tsfp {ends};\n"
-                          f"  atsfp {ends};\n  cltt {cltt};\n  binding state active;\n  next binding state expired;\n"
-                          f"  rewind binding state free;\n  hardware ethernet {mac};\n  uid \"\\001{uid}\";\n"
-                          f'  set cm_mac = "{mac}";\n  client-hostname "dev-{i}";\n}}\n')
+                out.write(
+                    f"lease {address} {{\n  starts {starts};\n  ends {ends};\n  tstp {ends};\n  tsfp {ends};\n"
+                    f"  atsfp {ends};\n  cltt {cltt};\n  binding state active;\n  next binding state expired;\n"
+                    f'  rewind binding state free;\n  hardware ethernet {mac};\n  uid "\\001{uid}";\n'
+                    f'  set cm_mac = "{mac}";\n  client-hostname "dev-{i}";\n}}\n'
+                )
             else:
                 binding = "free" if i % 2 else "backup"
-                out.write(f"lease {address} {{\n  starts {starts};\n  ends {starts};\n  tstp {starts};\n"
-                          f"  tsfp {starts};\n  atsfp {starts};\n  cltt {starts};\n  binding state {binding};\n}}\n")
+                out.write(
+                    f"lease {address} {{\n  starts {starts};\n  ends {starts};\n  tstp {starts};\n"
+                    f"  tsfp {starts};\n  atsfp {starts};\n  cltt {starts};\n  binding state {binding};\n}}\n"
+                )
     return total, active
 
 
@@ -99,6 +105,7 @@ def netns_available() -> str:
 @contextlib.contextmanager
 def namespace(name: str, address: str = OWN_IP, prefix: int = 22) -> Iterator[str]:
     """A network namespace with a veth pair inside it, ``address`` on one end; deleted on exit."""
+
     def ip(*args: str) -> None:
         subprocess.run(["ip", *args], check=True, capture_output=True)
 
@@ -121,9 +128,27 @@ class Dhcpd:
         self.log = log
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", netns, dhcpd, "-f", "-d", "-4", "-cf", str(conf), "-lf", str(leases),
-             "-pf", str(pid_file), IFACE],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                dhcpd,
+                "-f",
+                "-d",
+                "-4",
+                "-cf",
+                str(conf),
+                "-lf",
+                str(leases),
+                "-pf",
+                str(pid_file),
+                IFACE,
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> float:
@@ -143,8 +168,10 @@ class Dhcpd:
                 chunk = os.read(self.proc.stdout.fileno(), 65536)
                 if not chunk:
                     self.proc.wait()
-                    raise RuntimeError(f"dhcpd exited {self.proc.returncode} before it was ready:\n"
-                                       f"{output[-3000:].decode(errors='replace')}")
+                    raise RuntimeError(
+                        f"dhcpd exited {self.proc.returncode} before it was ready:\n"
+                        f"{output[-3000:].decode(errors='replace')}"
+                    )
                 output += chunk
         ready = time.perf_counter() - self.started
         with open(self.log, "ab") as log:

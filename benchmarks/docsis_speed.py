@@ -111,8 +111,10 @@ def main() -> int:
     print(f"template: {lines} lines, 3 placeholders; {args.modems} distinct modems; {args.rounds} rounds")
     for compiled, label in ((True, "compiled template"), (False, "full parse per modem")):
         rates = [run(rows, compiled) for _ in range(args.rounds)]
-        print(f"{label:>22}: {statistics.median(rates):8.0f} configs/s median "
-              f"(best {max(rates):.0f}, {1e6 / statistics.median(rates):.1f} µs each)")
+        print(
+            f"{label:>22}: {statistics.median(rates):8.0f} configs/s median "
+            f"(best {max(rates):.0f}, {1e6 / statistics.median(rates):.1f} µs each)"
+        )
     return 0
 
 

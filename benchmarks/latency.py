@@ -12,6 +12,7 @@ process's ``VmHWM`` after its start-up full rebuild and again at the end.
 from __future__ import annotations
 
 import random
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,9 @@ def _wait_replaced(path: Path, inode: int, timeout: float) -> None:
         time.sleep(0.002)
 
 
-def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491, tftp: bool = False) -> ServiceFigures:
+def measure_service(
+    plant: BenchPlant, base: Path, runs: int, seed: int = 4491, tftp: bool = False, periodic_now: bool = False
+) -> ServiceFigures:
     """Start the service on the plant, time ``runs`` one-modem changes, read its peak RSS, stop it.
 
     With ``tftp`` the service also builds the TFTP configs, each change also moves the modem to another QoS row,
@@ -79,9 +82,13 @@ def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491, 
     base.mkdir(parents=True, exist_ok=True)
     # With TFTP, a cyclic full rebuild (the full check of every file) a minute after start-up: after the changes,
     # the run waits for it, so the peak RSS includes it.
-    setup = write_config(base, plant.db, extra_top=provha_top(),
-                         service=SERVICE_SETTINGS + ("rebuild_interval = 60\n" if tftp else ""),
-                         extra_tftp="" if tftp else TFTP_SETTINGS)
+    setup = write_config(
+        base,
+        plant.db,
+        extra_top=provha_top(),
+        service=SERVICE_SETTINGS + ("rebuild_interval = 60\n" if tftp else ""),
+        extra_tftp="" if tftp else TFTP_SETTINGS,
+    )
     hosts = setup.dhcp_dir / "modems-host.conf"
     watched = [hosts]
     if tftp:
@@ -115,6 +122,8 @@ def measure_service(plant: BenchPlant, base: Path, runs: int, seed: int = 4491, 
             figures.writes = writer.writes
         if tftp:
             done = len(daemon.events("rebuild.done"))
+            if periodic_now:  # a reload makes the next rebuild the full one, without the minute's wait
+                daemon.signal(signal.SIGHUP)
             while True:
                 event = daemon.wait_event("rebuild.done", count=done + 1, timeout=240)[-1]
                 done += 1

@@ -54,12 +54,20 @@ def code_version(root: Path) -> str:
     """The commit measured, and whether the daemon's code differed from it when the run started."""
     commit = _first_line(["git", "-C", str(root), "log", "-1", "--format=%h %cd %s", "--date=iso"])
     try:
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "provha_daemon", "templates"],
-                               capture_output=True, text=True, check=False, timeout=10).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "provha_daemon", "templates"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return f"{commit} (working tree state unknown)"
-    state = "provha_daemon/ and templates/ as committed" if not dirty else "with uncommitted changes in " + ", ".join(
-        sorted({line[3:].split("/")[0] for line in dirty.splitlines()}))
+    state = (
+        "provha_daemon/ and templates/ as committed"
+        if not dirty
+        else "with uncommitted changes in " + ", ".join(sorted({line[3:].split("/")[0] for line in dirty.splitlines()}))
+    )
     return f"{commit} ({state})"
 
 
@@ -76,7 +84,9 @@ def describe(work_dir: Path, out_dir: Path, root: Path) -> list[tuple[str, str]]
         ("MariaDB", _first_line(["mariadbd", "--version"])),
         ("dhcpd", _first_line(["dhcpd", "--version"])),
         ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("drivers and libraries", ", ".join(f"{p} {_version(p)}" for p in
-                                           ("aiomysql", "PyMySQL", "asyncmy", "Jinja2", "structlog"))),
+        (
+            "drivers and libraries",
+            ", ".join(f"{p} {_version(p)}" for p in ("aiomysql", "PyMySQL", "asyncmy", "Jinja2", "structlog")),
+        ),
         ("load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)),
     ]

@@ -32,8 +32,9 @@ class Master:
 
     def __init__(self, plant: BenchPlant) -> None:
         self.plant = plant
-        self.conn = pymysql.connect(unix_socket=plant.db.socket, user="root", database=plant.db.name,
-                                    autocommit=True, charset="utf8mb4")
+        self.conn = pymysql.connect(
+            unix_socket=plant.db.socket, user="root", database=plant.db.name, autocommit=True, charset="utf8mb4"
+        )
 
     def execute(self, sql: str, args: Any = None) -> int:
         """Run one statement, committed on return; returns the affected row count."""
@@ -106,13 +107,20 @@ class BackgroundWriter:
                 master.execute(
                     "UPDATE modem SET us_pwr = %s, us_snr = %s, ds_pwr = %s, ds_snr = %s, phy_updated_at = NOW() "
                     "WHERE id = %s",
-                    (rng.randint(35, 52), rng.randint(28, 40), rng.randint(-8, 8), rng.randint(32, 42),
-                     ids[rng.randrange(len(ids))]))
+                    (
+                        rng.randint(35, 52),
+                        rng.randint(28, 40),
+                        rng.randint(-8, 8),
+                        rng.randint(32, 42),
+                        ids[rng.randrange(len(ids))],
+                    ),
+                )
                 if self.inserts and tick % guilog_every == 0:
                     master.execute(
                         "INSERT INTO guilog (created_at, updated_at, user_id, username, method, model, model_id, text) "
                         "VALUES (NOW(), NOW(), 1, 'support', 'updated', 'Modem', %s, %s)",
-                        (ids[rng.randrange(len(ids))], "'us_pwr': '44' => '45'"))
+                        (ids[rng.randrange(len(ids))], "'us_pwr': '44' => '45'"),
+                    )
                 if tick % global_every == 0:
                     master.execute("UPDATE global_config SET headline2 = %s WHERE id = 1", (f"load {tick}",))
                 with self._writes.get_lock():

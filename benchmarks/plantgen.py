@@ -42,17 +42,81 @@ POOL_TYPES = ("CM", "CM", "CM", "CPEPriv", "CPEPriv", "CPEPub", "MTA", "MTA")
 POOL_SIZE = 655  # addresses per pool range: 400 pools x 655 = 262k, the pool size of limits.md
 OWN_IP, PEER_IP = "10.99.0.2", "10.99.0.3"  # the slave (this host, in the dhcpd namespace) and the master
 
-_FIRST = ("Anna", "Bernd", "Claudia", "Dieter", "Elke", "Frank", "Gisela", "Heinz", "Ilse", "Jürgen", "Karin",
-          "Lothar", "Monika", "Norbert", "Petra", "Rainer", "Sabine", "Thomas", "Ursula", "Werner")
-_LAST = ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann",
-         "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann")
-_STREETS = ("Hauptstraße", "Bahnhofstraße", "Gartenstraße", "Dorfstraße", "Schulstraße", "Lindenstraße",
-            "Bergstraße", "Kirchstraße", "Waldstraße", "Ringstraße", "Am Markt", "Friedrich-Ebert-Straße")
-_CITIES = (("09111", "Chemnitz"), ("08056", "Zwickau"), ("09599", "Freiberg"), ("04109", "Leipzig"),
-           ("01067", "Dresden"), ("09456", "Annaberg-Buchholz"), ("08523", "Plauen"), ("09337", "Hohenstein-Ernstthal"))
-_MODELS = (("ARRIS TG3442DE", "AR01.02.068.11_030321_711.PC20.10"), ("AVM FRITZ!Box 6591 Cable", "7.29"),
-           ("Technicolor TC4400", "SR70.12.42-190604"), ("Hitron CODA-4582", "7.1.1.32"),
-           ("Sagemcom F@st 3896", "SG4K10002816t"))
+_FIRST = (
+    "Anna",
+    "Bernd",
+    "Claudia",
+    "Dieter",
+    "Elke",
+    "Frank",
+    "Gisela",
+    "Heinz",
+    "Ilse",
+    "Jürgen",
+    "Karin",
+    "Lothar",
+    "Monika",
+    "Norbert",
+    "Petra",
+    "Rainer",
+    "Sabine",
+    "Thomas",
+    "Ursula",
+    "Werner",
+)
+_LAST = (
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+)
+_STREETS = (
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Gartenstraße",
+    "Dorfstraße",
+    "Schulstraße",
+    "Lindenstraße",
+    "Bergstraße",
+    "Kirchstraße",
+    "Waldstraße",
+    "Ringstraße",
+    "Am Markt",
+    "Friedrich-Ebert-Straße",
+)
+_CITIES = (
+    ("09111", "Chemnitz"),
+    ("08056", "Zwickau"),
+    ("09599", "Freiberg"),
+    ("04109", "Leipzig"),
+    ("01067", "Dresden"),
+    ("09456", "Annaberg-Buchholz"),
+    ("08523", "Plauen"),
+    ("09337", "Hohenstein-Ernstthal"),
+)
+_MODELS = (
+    ("ARRIS TG3442DE", "AR01.02.068.11_030321_711.PC20.10"),
+    ("AVM FRITZ!Box 6591 Cable", "7.29"),
+    ("Technicolor TC4400", "SR70.12.42-190604"),
+    ("Hitron CODA-4582", "7.1.1.32"),
+    ("Sagemcom F@st 3896", "SG4K10002816t"),
+)
 _DESCRIPTION = (
     "Installed by field service team {team} on {day}. Customer requested installation in the basement next to "
     "the house connection amplifier; signal levels checked after installation (downstream within range, upstream "
@@ -73,8 +137,10 @@ _CM_TEMPLATE = (
     'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\n'
 )
 _CM_CHILD_TEMPLATE = 'SnmpMibObject sysLocation.0 String "{modem.street.0}";\n'
-_MTA_TEMPLATE = ("MtaConfigDelimiter 1;\nSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
-                 'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\nMtaConfigDelimiter 255;\n')
+_MTA_TEMPLATE = (
+    "MtaConfigDelimiter 1;\nSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
+    'SnmpMibObject sysContact.0 String "noc@nmsprime.test";\nMtaConfigDelimiter 255;\n'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,27 +200,148 @@ def _tsv(rows: Iterable[Sequence[Any]], path: Path) -> None:
 
 
 MODEM_COLUMNS = (
-    "id", "created_at", "updated_at", "deleted_at", "name", "hostname", "contract_id", "contract_external_id",
-    "contract_ext_creation_date", "contract_ext_termination_date", "salutation", "company", "department", "firstname",
-    "lastname", "street", "house_number", "zip", "city", "district", "birthday", "country_id", "country_code",
-    "installation_address_change_date", "mac", "us_pwr", "us_snr", "ds_pwr", "ds_snr", "public", "internet_access",
-    "serial_num", "inventar_num", "description", "parent", "configfile_id", "netelement_id", "qos_id", "lng", "lat",
-    "geocode_source", "number", "tdr", "fft_max", "model", "sw_rev", "support_state", "ppp_username", "ppp_password",
-    "apartment_nr", "next_passive_id", "phy_updated_at", "ipv4", "address_to_invoice", "apartment_id", "netgw_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "name",
+    "hostname",
+    "contract_id",
+    "contract_external_id",
+    "contract_ext_creation_date",
+    "contract_ext_termination_date",
+    "salutation",
+    "company",
+    "department",
+    "firstname",
+    "lastname",
+    "street",
+    "house_number",
+    "zip",
+    "city",
+    "district",
+    "birthday",
+    "country_id",
+    "country_code",
+    "installation_address_change_date",
+    "mac",
+    "us_pwr",
+    "us_snr",
+    "ds_pwr",
+    "ds_snr",
+    "public",
+    "internet_access",
+    "serial_num",
+    "inventar_num",
+    "description",
+    "parent",
+    "configfile_id",
+    "netelement_id",
+    "qos_id",
+    "lng",
+    "lat",
+    "geocode_source",
+    "number",
+    "tdr",
+    "fft_max",
+    "model",
+    "sw_rev",
+    "support_state",
+    "ppp_username",
+    "ppp_password",
+    "apartment_nr",
+    "next_passive_id",
+    "phy_updated_at",
+    "ipv4",
+    "address_to_invoice",
+    "apartment_id",
+    "netgw_id",
 )
 CONTRACT_COLUMNS = (
-    "id", "created_at", "updated_at", "deleted_at", "number", "number2", "number3", "number4", "customer_external_id",
-    "company", "department", "salutation", "academic_degree", "firstname", "lastname", "street", "house_number", "zip",
-    "city", "district", "country_id", "country_code", "phone", "fax", "email", "birthday", "contract_start",
-    "contract_end", "internet_access", "purchase_tariff", "next_purchase_tariff", "qos_id", "next_qos_id", "voip_id",
-    "next_voip_id", "sepa_iban", "sepa_bic", "sepa_holder", "sepa_institute", "create_invoice", "login", "password",
-    "net", "cluster", "description", "costcenter_id", "salesman_id", "has_telephony", "apartment_nr", "additional",
-    "ground_for_dismissal", "group_contract", "contact", "value_date", "apartment_id", "contact_id",
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "number",
+    "number2",
+    "number3",
+    "number4",
+    "customer_external_id",
+    "company",
+    "department",
+    "salutation",
+    "academic_degree",
+    "firstname",
+    "lastname",
+    "street",
+    "house_number",
+    "zip",
+    "city",
+    "district",
+    "country_id",
+    "country_code",
+    "phone",
+    "fax",
+    "email",
+    "birthday",
+    "contract_start",
+    "contract_end",
+    "internet_access",
+    "purchase_tariff",
+    "next_purchase_tariff",
+    "qos_id",
+    "next_qos_id",
+    "voip_id",
+    "next_voip_id",
+    "sepa_iban",
+    "sepa_bic",
+    "sepa_holder",
+    "sepa_institute",
+    "create_invoice",
+    "login",
+    "password",
+    "net",
+    "cluster",
+    "description",
+    "costcenter_id",
+    "salesman_id",
+    "has_telephony",
+    "apartment_nr",
+    "additional",
+    "ground_for_dismissal",
+    "group_contract",
+    "contact",
+    "value_date",
+    "apartment_id",
+    "contact_id",
 )
-MTA_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "modem_id", "mac", "hostname", "configfile_id", "type",
-               "is_dummy")
-ENDPOINT_COLUMNS = ("id", "created_at", "updated_at", "deleted_at", "hostname", "mac", "description", "fixed_ip",
-                    "modem_id", "ip", "add_reverse", "version", "prefix")
+MTA_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "modem_id",
+    "mac",
+    "hostname",
+    "configfile_id",
+    "type",
+    "is_dummy",
+)
+ENDPOINT_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "hostname",
+    "mac",
+    "description",
+    "fixed_ip",
+    "modem_id",
+    "ip",
+    "add_reverse",
+    "version",
+    "prefix",
+)
 
 
 class _Layout:
@@ -200,16 +387,62 @@ def _modem_rows(layout: _Layout) -> Iterable[tuple[Any, ...]]:
         description = _DESCRIPTION.format(team=n % 17 + 1, day=created[:10], note=f"{mid:07d}")
         cmts = n % spec.cmts
         yield (
-            mid, created, deleted or updated, deleted, f"{first} {last}", f"cm-{mid}", contract, f"K{contract:07d}",
-            created[:10], None, "Frau" if n % 2 else "Herr", None if n % 13 else "Muster GmbH", None, first, last,
-            _STREETS[n % len(_STREETS)], str(n % 180 + 1), zipcode, city, None if n % 3 else "Zentrum", None,
-            None, "DE", None, _mac(0x001E, mid), 38 + n % 12, 30 + n % 9, -4 + n % 9, 36 + n % 5,
-            int(mid in layout.public), int(mid not in layout.blocked), f"SN{mid:010d}", f"INV-{mid}", description,
-            None, layout.cm_configfiles[n % len(layout.cm_configfiles)], 1000 + cmts, 1 + n % spec.qos,
-            f"{12.9 + (n % 997) / 1000:.6f}", f"{50.8 + (n % 991) / 1000:.6f}", "OSM Nominatim", str(contract),
-            f"{(n % 500) / 10:.2f}", f"{(n % 300) / 10:.2f}", model, sw_rev, "full-support", None, None,
-            None if n % 5 else f"WE {n % 12 + 1}", 0, _ts(2500, n),
-            int(ipaddress.IPv4Address(f"10.{cmts + 1}.0.0")) + n, 0, None, None,
+            mid,
+            created,
+            deleted or updated,
+            deleted,
+            f"{first} {last}",
+            f"cm-{mid}",
+            contract,
+            f"K{contract:07d}",
+            created[:10],
+            None,
+            "Frau" if n % 2 else "Herr",
+            None if n % 13 else "Muster GmbH",
+            None,
+            first,
+            last,
+            _STREETS[n % len(_STREETS)],
+            str(n % 180 + 1),
+            zipcode,
+            city,
+            None if n % 3 else "Zentrum",
+            None,
+            None,
+            "DE",
+            None,
+            _mac(0x001E, mid),
+            38 + n % 12,
+            30 + n % 9,
+            -4 + n % 9,
+            36 + n % 5,
+            int(mid in layout.public),
+            int(mid not in layout.blocked),
+            f"SN{mid:010d}",
+            f"INV-{mid}",
+            description,
+            None,
+            layout.cm_configfiles[n % len(layout.cm_configfiles)],
+            1000 + cmts,
+            1 + n % spec.qos,
+            f"{12.9 + (n % 997) / 1000:.6f}",
+            f"{50.8 + (n % 991) / 1000:.6f}",
+            "OSM Nominatim",
+            str(contract),
+            f"{(n % 500) / 10:.2f}",
+            f"{(n % 300) / 10:.2f}",
+            model,
+            sw_rev,
+            "full-support",
+            None,
+            None,
+            None if n % 5 else f"WE {n % 12 + 1}",
+            0,
+            _ts(2500, n),
+            int(ipaddress.IPv4Address(f"10.{cmts + 1}.0.0")) + n,
+            0,
+            None,
+            None,
         )
 
 
@@ -223,15 +456,62 @@ def _contract_rows(layout: _Layout) -> Iterable[tuple[Any, ...]]:
         created = _ts(n % 2400, n * 31)
         deleted = None if alive else _ts(n % 2400 + 60, n * 43)
         yield (
-            cid, created, deleted or _ts(n % 2400 + 20, n * 29), deleted, str(cid), None, None, None, f"C-{cid}",
-            None if n % 13 else "Muster GmbH", None, "Frau" if n % 2 else "Herr", None, first, last,
-            _STREETS[n % len(_STREETS)], str(n % 180 + 1), zipcode, city, None, None, "DE", f"0371 {n % 999983:06d}",
-            None, f"{first.lower()}.{last.lower()}{n}@example.net".encode("ascii", "replace").decode(),
-            f"19{50 + n % 50}-0{1 + n % 9}-1{n % 9}", created[:10], None, int(mid not in layout.blocked),
-            None, None, 1 + n % spec.qos, None, None, None, f"DE{n % 97:02d}87050000{cid:010d}", "CHEKDE81XXX",
-            f"{first} {last}", "Sparkasse Chemnitz", 1, None, None, None, None,
+            cid,
+            created,
+            deleted or _ts(n % 2400 + 20, n * 29),
+            deleted,
+            str(cid),
+            None,
+            None,
+            None,
+            f"C-{cid}",
+            None if n % 13 else "Muster GmbH",
+            None,
+            "Frau" if n % 2 else "Herr",
+            None,
+            first,
+            last,
+            _STREETS[n % len(_STREETS)],
+            str(n % 180 + 1),
+            zipcode,
+            city,
+            None,
+            None,
+            "DE",
+            f"0371 {n % 999983:06d}",
+            None,
+            f"{first.lower()}.{last.lower()}{n}@example.net".encode("ascii", "replace").decode(),
+            f"19{50 + n % 50}-0{1 + n % 9}-1{n % 9}",
+            created[:10],
+            None,
+            int(mid not in layout.blocked),
+            None,
+            None,
+            1 + n % spec.qos,
+            None,
+            None,
+            None,
+            f"DE{n % 97:02d}87050000{cid:010d}",
+            "CHEKDE81XXX",
+            f"{first} {last}",
+            "Sparkasse Chemnitz",
+            1,
+            None,
+            None,
+            None,
+            None,
             None if n % 4 else "Customer asked for paper invoices; direct debit mandate signed on the order form.",
-            1, None, int(mid in telephony), None, None, None, None, 0, None, None, None,
+            1,
+            None,
+            int(mid in telephony),
+            None,
+            None,
+            None,
+            None,
+            0,
+            None,
+            None,
+            None,
         )
 
 
@@ -239,8 +519,18 @@ def _mta_rows(layout: _Layout) -> Iterable[tuple[Any, ...]]:
     for k, modem_id in enumerate(layout.with_mta):
         mta_id = MTA_START + k
         created = _ts(k % 2400, k * 53)
-        yield (mta_id, created, created, None, modem_id, _mac(0x001F, mta_id), f"mta-{mta_id}",
-               layout.mta_configfiles[k % len(layout.mta_configfiles)], "packetcable" if k % 10 < 3 else "sip", 0)
+        yield (
+            mta_id,
+            created,
+            created,
+            None,
+            modem_id,
+            _mac(0x001F, mta_id),
+            f"mta-{mta_id}",
+            layout.mta_configfiles[k % len(layout.mta_configfiles)],
+            "packetcable" if k % 10 < 3 else "sip",
+            0,
+        )
 
 
 def _pools(spec: PlantSpec) -> list[tuple[int, int, str, ipaddress.IPv4Network]]:
@@ -253,8 +543,9 @@ def _pools(spec: PlantSpec) -> list[tuple[int, int, str, ipaddress.IPv4Network]]
     return pools
 
 
-def _endpoint_rows(layout: _Layout, pools: list[tuple[int, int, str, ipaddress.IPv4Network]]
-                   ) -> Iterable[tuple[Any, ...]]:
+def _endpoint_rows(
+    layout: _Layout, pools: list[tuple[int, int, str, ipaddress.IPv4Network]]
+) -> Iterable[tuple[Any, ...]]:
     spec = layout.spec
     public = sorted(layout.public)
     cpepub = [net for _, _, kind, net in pools if kind == "CPEPub"]
@@ -266,23 +557,43 @@ def _endpoint_rows(layout: _Layout, pools: list[tuple[int, int, str, ipaddress.I
         per_pool[pool] = slot + 1
         ip = cpepub[pool].network_address + 10 + 3 * slot + 1  # inside the range: cut out of it
         created = _ts(k % 2400, k * 59)
-        yield (ep_id, created, created, None, f"ep-{ep_id}", None if k % 5 == 4 else _mac(0x0020, ep_id),
-               f"Fixed address for customer equipment #{k}", 1, public[k % len(public)] if public else MODEM_START,
-               str(ip), None, "4", None)
+        yield (
+            ep_id,
+            created,
+            created,
+            None,
+            f"ep-{ep_id}",
+            None if k % 5 == 4 else _mac(0x0020, ep_id),
+            f"Fixed address for customer equipment #{k}",
+            1,
+            public[k % len(public)] if public else MODEM_START,
+            str(ip),
+            None,
+            "4",
+            None,
+        )
 
 
 def _connect(server: MariaDBServer, database: str) -> pymysql.connections.Connection[Any]:
-    return pymysql.connect(unix_socket=server.socket, user="root", database=database, autocommit=True,
-                           charset="utf8mb4", local_infile=True)
+    return pymysql.connect(
+        unix_socket=server.socket, user="root", database=database, autocommit=True, charset="utf8mb4", local_infile=True
+    )
 
 
-def _load(conn: pymysql.connections.Connection[Any], table: str, columns: Sequence[str],
-          rows: Iterable[Sequence[Any]], workdir: Path) -> None:
+def _load(
+    conn: pymysql.connections.Connection[Any],
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    workdir: Path,
+) -> None:
     path = workdir / f"{table}.tsv"
     _tsv(rows, path)
     with conn.cursor() as cur:
-        cur.execute(f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{table}` CHARACTER SET utf8mb4 "
-                    f"FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' ({', '.join(columns)})")
+        cur.execute(
+            f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{table}` CHARACTER SET utf8mb4 "
+            f"FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' ({', '.join(columns)})"
+        )
         cur.execute("SHOW WARNINGS")
         warnings = cur.fetchall()
     path.unlink()
@@ -290,52 +601,206 @@ def _load(conn: pymysql.connections.Connection[Any], table: str, columns: Sequen
         raise RuntimeError(f"loading {table}: {warnings[:5]}")
 
 
-def _insert(conn: pymysql.connections.Connection[Any], table: str, columns: Sequence[str],
-            rows: Sequence[Sequence[Any]]) -> None:
+def _insert(
+    conn: pymysql.connections.Connection[Any], table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     marks = ", ".join(["%s"] * len(columns))
     with conn.cursor() as cur:
         cur.executemany(f"INSERT INTO `{table}` ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def _small_tables(conn: pymysql.connections.Connection[Any], spec: PlantSpec,
-                  pools: list[tuple[int, int, str, ipaddress.IPv4Network]]) -> None:
+def _small_tables(
+    conn: pymysql.connections.Connection[Any], spec: PlantSpec, pools: list[tuple[int, int, str, ipaddress.IPv4Network]]
+) -> None:
     t0 = "2025-06-01 00:00:00"
-    _insert(conn, "global_config",
-            ("id", "created_at", "updated_at", "name", "street", "city", "phone", "mail", "log_level", "headline1",
-             "headline2", "default_country_code"),
-            [(1, t0, t0, "Bench Cable GmbH", "Hauptstraße 1", "Chemnitz", "+49 371 123456", "noc@nmsprime.test", 1,
-              "NMS Prime", "The next Generation NMS", "DE")])
-    _insert(conn, "provbase",
-            ("id", "created_at", "updated_at", "provisioning_server", "ro_community", "rw_community", "domain_name",
-             "dns_password", "dhcp_def_lease_time", "dhcp_max_lease_time", "startid_contract", "startid_modem",
-             "startid_endpoint", "max_cpe", "ds_rate_coefficient", "us_rate_coefficient",
-             "multiple_provisioning_systems", "additional_modem_reset", "modem_edit_page_new_tab"),
-            [(1, t0, t0, PEER_IP, "public", "private", "nmsprime.test", "cHJvdmJhc2Vfc2VjcmV0", 86400, 172800,
-              CONTRACT_START, MODEM_START, ENDPOINT_START, 4, 1.1, 1.1, 0, 0, 0)])
-    _insert(conn, "provvoip", ("id", "created_at", "updated_at", "startid_mta", "mta_domain"),
-            [(1, t0, t0, MTA_START, "mta.nmsprime.test")])
-    _insert(conn, "provha",
-            ("id", "created_at", "updated_at", "master", "master_dns_password", "slaves", "slave_dns_password",
-             "load_ratio_master", "slave_config_rebuild_interval"),
-            [(1, t0, t0, PEER_IP, "bWFzdGVyLXNlY3JldC1rZXk=", OWN_IP, "c2xhdmUtc2VjcmV0LWtleQ==", 0.5, 3600)])
+    _insert(
+        conn,
+        "global_config",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "name",
+            "street",
+            "city",
+            "phone",
+            "mail",
+            "log_level",
+            "headline1",
+            "headline2",
+            "default_country_code",
+        ),
+        [
+            (
+                1,
+                t0,
+                t0,
+                "Bench Cable GmbH",
+                "Hauptstraße 1",
+                "Chemnitz",
+                "+49 371 123456",
+                "noc@nmsprime.test",
+                1,
+                "NMS Prime",
+                "The next Generation NMS",
+                "DE",
+            )
+        ],
+    )
+    _insert(
+        conn,
+        "provbase",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "provisioning_server",
+            "ro_community",
+            "rw_community",
+            "domain_name",
+            "dns_password",
+            "dhcp_def_lease_time",
+            "dhcp_max_lease_time",
+            "startid_contract",
+            "startid_modem",
+            "startid_endpoint",
+            "max_cpe",
+            "ds_rate_coefficient",
+            "us_rate_coefficient",
+            "multiple_provisioning_systems",
+            "additional_modem_reset",
+            "modem_edit_page_new_tab",
+        ),
+        [
+            (
+                1,
+                t0,
+                t0,
+                PEER_IP,
+                "public",
+                "private",
+                "nmsprime.test",
+                "cHJvdmJhc2Vfc2VjcmV0",
+                86400,
+                172800,
+                CONTRACT_START,
+                MODEM_START,
+                ENDPOINT_START,
+                4,
+                1.1,
+                1.1,
+                0,
+                0,
+                0,
+            )
+        ],
+    )
+    _insert(
+        conn,
+        "provvoip",
+        ("id", "created_at", "updated_at", "startid_mta", "mta_domain"),
+        [(1, t0, t0, MTA_START, "mta.nmsprime.test")],
+    )
+    _insert(
+        conn,
+        "provha",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "master",
+            "master_dns_password",
+            "slaves",
+            "slave_dns_password",
+            "load_ratio_master",
+            "slave_config_rebuild_interval",
+        ),
+        [(1, t0, t0, PEER_IP, "bWFzdGVyLXNlY3JldC1rZXk=", OWN_IP, "c2xhdmUtc2VjcmV0LWtleQ==", 0.5, 3600)],
+    )
     vendors = (("Cisco", "uBR10k"), ("Casa", "C100G"), ("Arris", "E6000"), ("Harmonic", "CableOS"))
-    _insert(conn, "netgw",
-            ("id", "created_at", "updated_at", "hostname", "series", "ip", "community_rw", "community_ro", "company",
-             "support_state", "type"),
-            [(c, t0, t0, f"cmts-{c:02d}", vendors[c % 4][1], f"10.98.0.{c}", "private", "public", vendors[c % 4][0],
-              "full-support", "cmts") for c in range(1, spec.cmts + 1)])
+    _insert(
+        conn,
+        "netgw",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "hostname",
+            "series",
+            "ip",
+            "community_rw",
+            "community_ro",
+            "company",
+            "support_state",
+            "type",
+        ),
+        [
+            (
+                c,
+                t0,
+                t0,
+                f"cmts-{c:02d}",
+                vendors[c % 4][1],
+                f"10.98.0.{c}",
+                "private",
+                "public",
+                vendors[c % 4][0],
+                "full-support",
+                "cmts",
+            )
+            for c in range(1, spec.cmts + 1)
+        ],
+    )
     pool_rows = []
     for pool_id, cmts, kind, net in pools:
         start = net.network_address + 10
-        pool_rows.append((
-            pool_id, t0, t0, cmts, kind, str(net.network_address), str(net.netmask), str(start),
-            str(start + POOL_SIZE - 1), str(net.network_address + 1), str(net.broadcast_address), PEER_IP, OWN_IP,
-            None, "default-lease-time 3600;" if kind == "CPEPub" else None, f"{kind} pool of cmts-{cmts:02d}", "4", 1,
-        ))
-    _insert(conn, "ippool",
-            ("id", "created_at", "updated_at", "netgw_id", "type", "net", "netmask", "ip_pool_start", "ip_pool_end",
-             "router_ip", "broadcast_ip", "dns1_ip", "dns2_ip", "dns3_ip", "optional", "description", "version",
-             "active"), pool_rows)
+        pool_rows.append(
+            (
+                pool_id,
+                t0,
+                t0,
+                cmts,
+                kind,
+                str(net.network_address),
+                str(net.netmask),
+                str(start),
+                str(start + POOL_SIZE - 1),
+                str(net.network_address + 1),
+                str(net.broadcast_address),
+                PEER_IP,
+                OWN_IP,
+                None,
+                "default-lease-time 3600;" if kind == "CPEPub" else None,
+                f"{kind} pool of cmts-{cmts:02d}",
+                "4",
+                1,
+            )
+        )
+    _insert(
+        conn,
+        "ippool",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "netgw_id",
+            "type",
+            "net",
+            "netmask",
+            "ip_pool_start",
+            "ip_pool_end",
+            "router_ip",
+            "broadcast_ip",
+            "dns1_ip",
+            "dns2_ip",
+            "dns3_ip",
+            "optional",
+            "description",
+            "version",
+            "active",
+        ),
+        pool_rows,
+    )
     cm_count = spec.configfiles - spec.configfiles // 4
     configfiles = []
     for cf in range(1, spec.configfiles + 1):
@@ -343,29 +808,56 @@ def _small_tables(conn: pymysql.connections.Connection[Any], spec: PlantSpec,
         root = 1 if is_cm else cm_count + 1
         parent = None if cf == root else (root if cf % 3 else cf - 1)
         text = (_CM_TEMPLATE if parent is None else _CM_CHILD_TEMPLATE) if is_cm else _MTA_TEMPLATE
-        configfiles.append((cf, t0, t0, f"{'CM' if is_cm else 'MTA'} config {cf}", text, "cm" if is_cm else "mta",
-                            "yes", parent, ""))
-    _insert(conn, "configfile",
-            ("id", "created_at", "updated_at", "name", "text", "device", "public", "parent_id", "firmware"),
-            configfiles)
-    _insert(conn, "qos", ("id", "created_at", "updated_at", "ds_rate_max", "us_rate_max", "ds_rate_max_help",
-                          "us_rate_max_help", "name", "ds_name", "us_name"),
-            [(q, t0, t0, 25.0 * q, 2.5 * q, 25_000_000 * q, 2_500_000 * q, f"{25 * q}/{2.5 * q:g}", f"ds{q}",
-              f"us{q}") for q in range(1, spec.qos + 1)])
+        configfiles.append(
+            (cf, t0, t0, f"{'CM' if is_cm else 'MTA'} config {cf}", text, "cm" if is_cm else "mta", "yes", parent, "")
+        )
+    _insert(
+        conn,
+        "configfile",
+        ("id", "created_at", "updated_at", "name", "text", "device", "public", "parent_id", "firmware"),
+        configfiles,
+    )
+    _insert(
+        conn,
+        "qos",
+        (
+            "id",
+            "created_at",
+            "updated_at",
+            "ds_rate_max",
+            "us_rate_max",
+            "ds_rate_max_help",
+            "us_rate_max_help",
+            "name",
+            "ds_name",
+            "us_name",
+        ),
+        [
+            (q, t0, t0, 25.0 * q, 2.5 * q, 25_000_000 * q, 2_500_000 * q, f"{25 * q}/{2.5 * q:g}", f"ds{q}", f"us{q}")
+            for q in range(1, spec.qos + 1)
+        ],
+    )
     with conn.cursor() as cur:
         cur.execute(
             "CREATE TABLE guilog (id INT UNSIGNED NOT NULL AUTO_INCREMENT, created_at TIMESTAMP NULL DEFAULT NULL, "
             "updated_at TIMESTAMP NULL DEFAULT NULL, deleted_at TIMESTAMP NULL DEFAULT NULL, user_id INT UNSIGNED "
             "NOT NULL, username VARCHAR(191) NOT NULL, method VARCHAR(191) NOT NULL, model VARCHAR(191) NOT NULL, "
             "model_id INT UNSIGNED NOT NULL, text TEXT NULL, PRIMARY KEY (id)) "
-            "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci")
+            "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+        )
 
 
 def create_plant(server: MariaDBServer, spec: PlantSpec, workdir: Path | None = None) -> BenchPlant:
     """Create a database on ``server`` with the schema and a generated plant, plus a SELECT-only user."""
     suffix = uuid.uuid4().hex[:8]
-    db = PlantDB(name=f"bench_{suffix}", user=f"ro_{suffix}", password=secrets.token_urlsafe(16), port=server.port,
-                 socket=server.socket, server=server)
+    db = PlantDB(
+        name=f"bench_{suffix}",
+        user=f"ro_{suffix}",
+        password=secrets.token_urlsafe(16),
+        port=server.port,
+        socket=server.socket,
+        server=server,
+    )
     server.execute(f"CREATE DATABASE `{db.name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     server.load_file(FIXTURES / "schema_netgw.sql", db.name)
     layout = _Layout(spec)
@@ -384,7 +876,9 @@ def create_plant(server: MariaDBServer, spec: PlantSpec, workdir: Path | None = 
                 cur.fetchall()
                 cur.execute(
                     "SELECT TABLE_NAME, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH FROM information_schema.TABLES "
-                    "WHERE TABLE_SCHEMA = %s", (db.name,))
+                    "WHERE TABLE_SCHEMA = %s",
+                    (db.name,),
+                )
                 for name, _rows, avg, data in cur.fetchall():
                     plant.avg_row[str(name)], plant.table_bytes[str(name)] = int(avg or 0), int(data or 0)
         finally:
@@ -398,13 +892,22 @@ def create_plant(server: MariaDBServer, spec: PlantSpec, workdir: Path | None = 
     plant.modem_ids = layout.live
     plant.mta_ids = [MTA_START + k for k in range(len(layout.with_mta))]
     plant.endpoint_ids = [ENDPOINT_START + k for k in range(spec.endpoints)]
-    plant.pools = [(kind, net.network_address + 10, net.network_address + 10 + POOL_SIZE - 1)
-                   for _, _, kind, net in pools]
+    plant.pools = [
+        (kind, net.network_address + 10, net.network_address + 10 + POOL_SIZE - 1) for _, _, kind, net in pools
+    ]
     plant.counts = {
-        "modems": len(layout.live), "modem rows (with soft-deleted)": len(layout.rows),
-        "public": len(layout.public), "blocked": len(layout.blocked), "contracts": len(layout.rows),
-        "mtas": len(layout.with_mta), "endpoints": spec.endpoints, "cmts": spec.cmts, "pools": len(pools),
-        "pool addresses": len(pools) * POOL_SIZE, "configfiles": spec.configfiles, "qos": spec.qos,
+        "modems": len(layout.live),
+        "modem rows (with soft-deleted)": len(layout.rows),
+        "public": len(layout.public),
+        "blocked": len(layout.blocked),
+        "contracts": len(layout.rows),
+        "mtas": len(layout.with_mta),
+        "endpoints": spec.endpoints,
+        "cmts": spec.cmts,
+        "pools": len(pools),
+        "pool addresses": len(pools) * POOL_SIZE,
+        "configfiles": spec.configfiles,
+        "qos": spec.qos,
     }
     return plant
 
@@ -415,10 +918,16 @@ def settle(server: MariaDBServer, timeout: float = 120.0) -> int:
     Returns the dirty pages left (0 unless ``timeout`` ran out).
     """
     names = ("innodb_io_capacity", "innodb_io_capacity_max", "innodb_max_dirty_pages_pct")
-    saved = {str(k): str(v) for k, v in server.execute(
-        "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + ", ".join(f"'{n}'" for n in names) + ")")}
-    server.execute("SET GLOBAL innodb_io_capacity_max = 100000; SET GLOBAL innodb_io_capacity = 50000;"
-                   "SET GLOBAL innodb_max_dirty_pages_pct = 0")
+    saved = {
+        str(k): str(v)
+        for k, v in server.execute(
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + ", ".join(f"'{n}'" for n in names) + ")"
+        )
+    }
+    server.execute(
+        "SET GLOBAL innodb_io_capacity_max = 100000; SET GLOBAL innodb_io_capacity = 50000;"
+        "SET GLOBAL innodb_max_dirty_pages_pct = 0"
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -427,13 +936,16 @@ def settle(server: MariaDBServer, timeout: float = 120.0) -> int:
                 return dirty
             time.sleep(0.2)
     finally:
-        server.execute(f"SET GLOBAL innodb_max_dirty_pages_pct = {saved['innodb_max_dirty_pages_pct']}; "
-                       f"SET GLOBAL innodb_io_capacity = {saved['innodb_io_capacity']}; "
-                       f"SET GLOBAL innodb_io_capacity_max = {saved['innodb_io_capacity_max']}")
+        server.execute(
+            f"SET GLOBAL innodb_max_dirty_pages_pct = {saved['innodb_max_dirty_pages_pct']}; "
+            f"SET GLOBAL innodb_io_capacity = {saved['innodb_io_capacity']}; "
+            f"SET GLOBAL innodb_io_capacity_max = {saved['innodb_io_capacity_max']}"
+        )
 
 
 def drop_plant(plant: BenchPlant) -> None:
     """Drop the database and its user."""
     db = plant.db
-    db.server.execute(f"DROP DATABASE IF EXISTS `{db.name}`;"
-                      f"DROP USER IF EXISTS '{db.user}'@'127.0.0.1', '{db.user}'@'localhost'")
+    db.server.execute(
+        f"DROP DATABASE IF EXISTS `{db.name}`;DROP USER IF EXISTS '{db.user}'@'127.0.0.1', '{db.user}'@'localhost'"
+    )

@@ -142,8 +142,12 @@ class _Injector:
         self.mtas = list(plant.mta_ids)
         self.last: dict[str, float] = {}
         self.actions: list[tuple[str, Callable[[], None]]] = [
-            ("modem", self._modem), ("endpoint", self._endpoint_soft_delete), ("mta", self._mta_hard_delete),
-            ("ippool", self._pool), ("mta", self._mta_insert)]
+            ("modem", self._modem),
+            ("endpoint", self._endpoint_soft_delete),
+            ("mta", self._mta_hard_delete),
+            ("ippool", self._pool),
+            ("mta", self._mta_insert),
+        ]
 
     async def inject(self) -> str:
         table, action = self.actions[self.count % len(self.actions)]
@@ -159,25 +163,38 @@ class _Injector:
         self.master.change_modem_mac(self.plant.modem_ids[self.count % len(self.plant.modem_ids)])
 
     def _endpoint_soft_delete(self) -> None:
-        self.master.execute("UPDATE endpoint SET deleted_at = NOW(), updated_at = NOW() WHERE id = %s",
-                            (self.endpoints.pop(),))
+        self.master.execute(
+            "UPDATE endpoint SET deleted_at = NOW(), updated_at = NOW() WHERE id = %s", (self.endpoints.pop(),)
+        )
 
     def _mta_hard_delete(self) -> None:
         self.master.execute("DELETE FROM mta WHERE id = %s", (self.mtas.pop(),))
 
     def _pool(self) -> None:
-        self.master.execute("UPDATE ippool SET optional = %s, updated_at = NOW() WHERE id = 1",
-                            (f"default-lease-time {3600 + self.count};",))
+        self.master.execute(
+            "UPDATE ippool SET optional = %s, updated_at = NOW() WHERE id = 1",
+            (f"default-lease-time {3600 + self.count};",),
+        )
 
     def _mta_insert(self) -> None:
         modem = self.plant.modem_ids[-1 - self.count % len(self.plant.modem_ids)]
         self.master.execute(
             "INSERT INTO mta (created_at, updated_at, modem_id, mac, hostname, configfile_id, type, is_dummy) "
-            "VALUES (NOW(), NOW(), %s, %s, NULL, 1, 'sip', 0)", (modem, self.master.new_mac()))
+            "VALUES (NOW(), NOW(), %s, %s, NULL, 1, 'sip', 0)",
+            (modem, self.master.new_mac()),
+        )
 
 
-async def _phase(name: str, session: Session, detector: ChangeDetector, injector: _Injector, show_rows: int,
-                 samples: int, spacing: float, inject_every: int) -> PollPhase:
+async def _phase(
+    name: str,
+    session: Session,
+    detector: ChangeDetector,
+    injector: _Injector,
+    show_rows: int,
+    samples: int,
+    spacing: float,
+    inject_every: int,
+) -> PollPhase:
     phase = PollPhase(name)
     expected: str | None = None
     since_change = 2
@@ -242,8 +259,9 @@ async def _timed(session: Session, sql: str, series: Series) -> None:
     series.add((time.perf_counter() - started) * 1000)
 
 
-async def _table_costs(session: Session, detector: ChangeDetector, figures: PollFigures, variant: str,
-                       repeat: int) -> None:
+async def _table_costs(
+    session: Session, detector: ChangeDetector, figures: PollFigures, variant: str, repeat: int
+) -> None:
     """Each table's part of the fingerprint query alone, the same without COUNT(*), and both for all tables in
     one statement, ``repeat`` times each."""
     full = figures.table_ms.setdefault(variant, {})
@@ -252,11 +270,15 @@ async def _table_costs(session: Session, detector: ChangeDetector, figures: Poll
     for _ in range(repeat):
         for logical, real in detector.tables.items():
             await _timed(session, fingerprint_sql({logical: real}, schema), full.setdefault(logical, Series()))
-            await _timed(session, fingerprint_sql({logical: real}, schema, counts=False),
-                         no_count.setdefault(logical, Series()))
+            await _timed(
+                session, fingerprint_sql({logical: real}, schema, counts=False), no_count.setdefault(logical, Series())
+            )
         await _timed(session, fingerprint_sql(detector.tables, schema), figures.all_ms.setdefault(variant, Series()))
-        await _timed(session, fingerprint_sql(detector.tables, schema, counts=False),
-                     figures.no_count_all_ms.setdefault(variant, Series()))
+        await _timed(
+            session,
+            fingerprint_sql(detector.tables, schema, counts=False),
+            figures.no_count_all_ms.setdefault(variant, Series()),
+        )
         if session.scanner is not None and detector.split_at:
             for counts, into in ((True, figures.split_ms), (False, figures.no_count_split_ms)):
                 started = time.perf_counter()
@@ -264,8 +286,9 @@ async def _table_costs(session: Session, detector: ChangeDetector, figures: Poll
                 into.setdefault(variant, Series()).add((time.perf_counter() - started) * 1000)
 
 
-async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing: float,
-                        inject_every: int = 8) -> PollFigures:
+async def measure_polls(
+    plant: BenchPlant, config: Config, samples: int, spacing: float, inject_every: int = 8
+) -> PollFigures:
     """The quiet phase, then the busy phases without and with the updated_at indexes (dropped afterwards)."""
     figures = PollFigures()
     session, detector = await _open(config)
@@ -274,8 +297,9 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
     try:
         figures.show_rows = show_rows = await _calibrate(session)
         injector = _Injector(plant, master)
-        figures.phases["quiet"] = await _phase("quiet", session, detector, injector, show_rows, samples, spacing / 4,
-                                               inject_every)
+        figures.phases["quiet"] = await _phase(
+            "quiet", session, detector, injector, show_rows, samples, spacing / 4, inject_every
+        )
         for variant, tables in INDEX_VARIANTS:
             index_seconds = None
             for table in tables:
@@ -294,8 +318,7 @@ async def measure_polls(plant: BenchPlant, config: Config, samples: int, spacing
                 name = phase_name(writer_name, variant)
                 with background_writer(plant, inserts=inserts) as writer:
                     await asyncio.sleep(spacing)
-                    phase = await _phase(name, session, detector, injector, show_rows, samples, spacing,
-                                         inject_every)
+                    phase = await _phase(name, session, detector, injector, show_rows, samples, spacing, inject_every)
                     phase.writes = writer.writes
                 phase.index_seconds = index_seconds
                 figures.phases[name] = phase

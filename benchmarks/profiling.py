@@ -30,15 +30,39 @@ from provha_daemon.config import Config
 from provha_daemon.rebuild import Rebuilder
 
 CATEGORIES = (
-    ("driver: reading and decoding rows (aiomysql, PyMySQL, asyncio streams)",
-     ("pymysql", "aiomysql", "asyncio/streams.py")),
-    ("plant loader and validators (with ipaddress, re, dataclass __init__)",
-     ("provha_daemon/loader.py", "provha_daemon/records.py", "provha_daemon/hosts.py", "provha_daemon/validation.py",
-      "ipaddress.py", "<string>", "re.Pattern", "/re/__init__")),
+    (
+        "driver: reading and decoding rows (aiomysql, PyMySQL, asyncio streams)",
+        ("pymysql", "aiomysql", "asyncio/streams.py"),
+    ),
+    (
+        "plant loader and validators (with ipaddress, re, dataclass __init__)",
+        (
+            "provha_daemon/loader.py",
+            "provha_daemon/records.py",
+            "provha_daemon/hosts.py",
+            "provha_daemon/validation.py",
+            "ipaddress.py",
+            "<string>",
+            "re.Pattern",
+            "/re/__init__",
+        ),
+    ),
     ("render: Jinja2 templates", ("jinja2", "<template>", "provha_daemon/render", ".j2")),
     ("waiting: dhcpd -t, database (event loop select)", ("select", "epoll", "poll' of")),
-    ("file I/O (stage, compare, swap)", ("provha_daemon/apply.py", "posix.write", "posix.fsync", "_io.",
-                                         "posix.replace", "posix.open", "shutil", "posix.unlink", "posix.link")),
+    (
+        "file I/O (stage, compare, swap)",
+        (
+            "provha_daemon/apply.py",
+            "posix.write",
+            "posix.fsync",
+            "_io.",
+            "posix.replace",
+            "posix.open",
+            "shutil",
+            "posix.unlink",
+            "posix.link",
+        ),
+    ),
 )
 
 ROOT = Path(__file__).resolve().parents[1]  # profile paths are shown relative to it
@@ -161,8 +185,9 @@ async def _raw(plant: BenchPlant, statements: Sequence[str], driver: str) -> tup
         connect, database = asyncmy.connect, {"database": db.name}
     else:
         connect, database = aiomysql.connect, {"db": db.name}
-    conn = await connect(host=db.host, port=db.port, user=db.user, password=db.password, autocommit=True,
-                         charset="utf8mb4", **database)
+    conn = await connect(
+        host=db.host, port=db.port, user=db.user, password=db.password, autocommit=True, charset="utf8mb4", **database
+    )
     try:
         return await _fetch_raw(conn, statements)
     finally:

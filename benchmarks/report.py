@@ -67,14 +67,18 @@ def _all_ms(phase: PollPhase | None) -> Series:
 
 def _busy(name: str) -> Callable[[SizeResult], str]:
     """Every poll of a busy phase: ms, rows examined, how many read fingerprints."""
+
     def value(result: SizeResult) -> str:
         phase = _phase(result, name)
         if phase is None:
             return DASH
         rows = Series(phase.idle_rows.values + phase.moved_rows.values)
-        return (f"{cell(_all_ms(phase))}; {fmt(rows.median, 0)} rows; "
-                f"{phase.moved_ms.n}/{phase.polls} read fingerprints; idle (no watched change for "
-                f"{IDLE_AFTER:g} s): {cell(phase.unchanged_ms)}; after a change: {cell(phase.after_change_ms)}")
+        return (
+            f"{cell(_all_ms(phase))}; {fmt(rows.median, 0)} rows; "
+            f"{phase.moved_ms.n}/{phase.polls} read fingerprints; idle (no watched change for "
+            f"{IDLE_AFTER:g} s): {cell(phase.unchanged_ms)}; after a change: {cell(phase.after_change_ms)}"
+        )
+
     return value
 
 
@@ -84,6 +88,7 @@ def _idle(rows: bool) -> Callable[[SizeResult], str]:
         if phase is None:
             return DASH
         return cell(phase.idle_rows, 0) if rows else cell(phase.idle_ms)
+
     return value
 
 
@@ -106,6 +111,7 @@ def _start(attr: str) -> Callable[[SizeResult], str]:
         if attr == "cold_start":
             text += f"; {start.leases:,} leases ({start.active:,} active), {start.leases_bytes / 1e6:.0f} MB"
         return text
+
     return value
 
 
@@ -141,6 +147,7 @@ def _driver(name: str) -> Callable[[SizeResult], str]:
         if not series:
             return p.asyncmy_note or DASH
         return _with(series, result.dhcp.dump)
+
     return value
 
 
@@ -160,21 +167,22 @@ L_IDLE = "**Poll, nothing written** (gate only)"
 L_IDLE_ROWS = "└ its rows examined (Handler_read*)"
 L_BUSY = {
     phase_name("updates", "none"): "**Poll while the master updates** status columns and unwatched tables, "
-                                   "no `updated_at` index: ms; rows examined; polls that read fingerprints",
+    "no `updated_at` index: ms; rows examined; polls that read fingerprints",
     phase_name("updates", "modem"): "├ same, with `modem_updated_at` (README)",
     phase_name("updates", "both"): "└ same, with `modem_updated_at` and `contract_updated_at`",
     phase_name("updates+inserts", "none"): "**Poll while the master updates and also inserts** into an unwatched "
-                                           "table, no `updated_at` index",
+    "table, no `updated_at` index",
     phase_name("updates+inserts", "modem"): "├ same (with inserts), with `modem_updated_at` (README)",
-    phase_name("updates+inserts", "both"): "└ same (with inserts), with `modem_updated_at` and "
-                                           "`contract_updated_at`",
+    phase_name("updates+inserts", "both"): "└ same (with inserts), with `modem_updated_at` and `contract_updated_at`",
 }
 L_CHANGES = "changes committed during the polls (all phases)"
 L_COLD = "**dhcpd cold start** in a netns, realistic leases file"
 L_RESTART = "**dhcpd restart outage**: SIGTERM → exit → start → ready"
 L_RSS = "**Peak RSS of the daemon** (`VmHWM`)"
-L_TFTP_CHANGED = ("**Full TFTP rebuild, everything changed**: every template edited, text → encode → every file "
-                  "rewritten over the old (`TftpStage.write`)")
+L_TFTP_CHANGED = (
+    "**Full TFTP rebuild, everything changed**: every template edited, text → encode → every file "
+    "rewritten over the old (`TftpStage.write`)"
+)
 L_TFTP_CHANGED_LIMIT = "limit: the same new files, temp + rename over the old, one `syncfs`, same filesystem"
 L_TFTP_ALL = "**Full TFTP rebuild into an empty tree** (a first start): every file new"
 L_TFTP_READ = "├ snapshot read with the TFTP inputs (`Database.read(tftp=True)`)"
@@ -182,8 +190,7 @@ L_TFTP_RATE = "├ encoding without the disk (text + DOCSIS encoding + MICs)"
 L_TFTP_FULL = "├ full rebuild, nothing changed (stat every file, re-encode nothing)"
 L_TFTP_INCR = "└ incremental rebuild, nothing changed"
 L_TFTP_LIMIT = "limit: temp + rename of the same files, one `syncfs`, same filesystem"
-L_LATENCY_TFTP = ("**One-modem change → DHCP and TFTP files swapped** (the service with TFTP; MAC and QoS in one "
-                  "commit)")
+L_LATENCY_TFTP = "**One-modem change → DHCP and TFTP files swapped** (the service with TFTP; MAC and QoS in one commit)"
 L_RSS_TFTP = "**Peak RSS of the daemon with TFTP** (`VmHWM`, start-up, changes and one cyclic full rebuild)"
 L_PERIODIC = "└ its cyclic full rebuild, nothing changed (DHCP and TFTP, `rebuild.done` `total_ms`, one sample)"
 L_AIOMYSQL = "driver: raw fetch of the read's statements, aiomysql (the daemon's)"
@@ -197,8 +204,12 @@ ROWS: tuple[Row, ...] = (
     Row(L_STAGE, "ms", "", lambda r: _with(r.dhcp.stage)),
     Row(L_VALIDATE, "ms", "dhcpd -t", lambda r: _with(r.dhcp.validate, r.dhcp.dhcpd_t)),
     Row(L_SWAP, "ms", "", lambda r: _with(r.dhcp.swap)),
-    Row(L_DUMP, "ms", "", lambda r: _with(r.dhcp.dump)
-        + f"; {r.dhcp.rows_read:,} rows, {r.dhcp.dump_bytes / 1e6:.1f} MB"),
+    Row(
+        L_DUMP,
+        "ms",
+        "",
+        lambda r: _with(r.dhcp.dump) + f"; {r.dhcp.rows_read:,} rows, {r.dhcp.dump_bytes / 1e6:.1f} MB",
+    ),
     Row(L_DHCPD_T, "ms", "", lambda r: _with(r.dhcp.dhcpd_t)),
     Row(L_LIMIT, "ms", "", lambda r: _with(r.dhcp.limit)),
     Row(L_LATENCY, "s", "poll + quiet + dhcpd -t + 0.5 s", _latency),
@@ -233,8 +244,10 @@ GROWTH: tuple[tuple[str, Callable[[SizeResult], Series]], ...] = (
     ("compare with the live files", lambda r: r.dhcp.plan),
     ("stage", lambda r: r.dhcp.stage),
     ("swap", lambda r: r.dhcp.swap),
-    ("our part of the full rebuild (rebuild minus dhcpd -t alone)",
-     lambda r: Series([max(0.0, v - r.dhcp.dhcpd_t.median) for v in r.dhcp.rebuild.values])),
+    (
+        "our part of the full rebuild (rebuild minus dhcpd -t alone)",
+        lambda r: Series([max(0.0, v - r.dhcp.dhcpd_t.median) for v in r.dhcp.rebuild.values]),
+    ),
     ("TFTP: full rebuild, everything changed", lambda r: r.tftp.changed),
     ("TFTP: into an empty tree", lambda r: r.tftp.all_new),
     ("TFTP: full rebuild, nothing changed", lambda r: r.tftp.unchanged_full),
@@ -262,71 +275,145 @@ def targets(results: Sequence[SizeResult]) -> list[Goal]:
     d, s, polls = r.dhcp, r.service, r.polls.phases
     out = [
         Goal("full DHCP rebuild", "≤ 2 s", f"{fmt(d.rebuild.median / 1000)} s", d.rebuild.median <= 2000),
-        Goal("full DHCP rebuild vs its limit", f"≤ 2 {TIMES} (dump + dhcpd -t), same run",
-               f"{TIMES}{d.rebuild.median / d.limit.median:.2f} ({fmt(d.rebuild.median)} / {fmt(d.limit.median)} ms)",
-               d.rebuild.median <= 2 * d.limit.median),
+        Goal(
+            "full DHCP rebuild vs its limit",
+            f"≤ 2 {TIMES} (dump + dhcpd -t), same run",
+            f"{TIMES}{d.rebuild.median / d.limit.median:.2f} ({fmt(d.rebuild.median)} / {fmt(d.limit.median)} ms)",
+            d.rebuild.median <= 2 * d.limit.median,
+        ),
     ]
     target = latency_target(r)
-    out.append(Goal("one-modem change → files swapped, median",
-                      f"≤ poll {s.poll_interval:g} s + quiet {s.quiet_period:g} s + dhcpd -t "
-                      f"{d.dhcpd_t.median / 1000:.2f} s + 0.5 s = {target:.2f} s",
-                      f"{fmt(s.latency.median)} s", s.latency.median <= target))
+    out.append(
+        Goal(
+            "one-modem change → files swapped, median",
+            f"≤ poll {s.poll_interval:g} s + quiet {s.quiet_period:g} s + dhcpd -t "
+            f"{d.dhcpd_t.median / 1000:.2f} s + 0.5 s = {target:.2f} s",
+            f"{fmt(s.latency.median)} s",
+            s.latency.median <= target,
+        )
+    )
     quiet = polls.get("quiet")
     missed = sum(len(p.missed) for p in polls.values())
     if quiet is not None:
-        out.append(Goal("poll with nothing written at all", "≤ 2 ms", f"{fmt(quiet.idle_ms.median)} ms",
-                        quiet.idle_ms.median <= 2))
-    for writer, what in (("updates", "updates status and unwatched tables"),
-                         ("updates+inserts", "also inserts elsewhere")):
+        out.append(
+            Goal(
+                "poll with nothing written at all",
+                "≤ 2 ms",
+                f"{fmt(quiet.idle_ms.median)} ms",
+                quiet.idle_ms.median <= 2,
+            )
+        )
+    for writer, what in (
+        ("updates", "updates status and unwatched tables"),
+        ("updates+inserts", "also inserts elsewhere"),
+    ):
         for index, schema in (("none", "stock schema"), ("modem", "`modem_updated_at`")):
             phase = polls.get(phase_name(writer, index))
             if phase is not None:
                 idle = phase.unchanged_ms
-                out.append(Goal(f"idle poll while the master {what} ({schema})", "≤ 2 ms",
-                                f"{fmt(idle.median)} ms (the {idle.n} polls {IDLE_AFTER:g} s or more after the "
-                                f"last watched change; "
-                                f"{phase.unchanged_fingerprinted} of them compared fingerprints, "
-                                f"{phase.unchanged_one_trip} in one round trip)", idle.median <= 2))
-    out.append(Goal("never missing a change (all polling phases)", "0 missed",
-                    f"{missed} missed, {sum(p.seen for p in polls.values())} seen", missed == 0))
+                out.append(
+                    Goal(
+                        f"idle poll while the master {what} ({schema})",
+                        "≤ 2 ms",
+                        f"{fmt(idle.median)} ms (the {idle.n} polls {IDLE_AFTER:g} s or more after the "
+                        f"last watched change; "
+                        f"{phase.unchanged_fingerprinted} of them compared fingerprints, "
+                        f"{phase.unchanged_one_trip} in one round trip)",
+                        idle.median <= 2,
+                    )
+                )
+    out.append(
+        Goal(
+            "never missing a change (all polling phases)",
+            "0 missed",
+            f"{missed} missed, {sum(p.seen for p in polls.values())} seen",
+            missed == 0,
+        )
+    )
     for index, goal, limit, label in (
-            ("none", "≤ 60 ms", 60.0, "fingerprints when the gate moves (with row counts: master inserts), no index"),
-            ("modem", "≤ 10 ms", 10.0, "same, with `modem_updated_at`"),
-            ("both", "(≤ 10 ms, as with an index)", 10.0, "same, with `modem_updated_at` and `contract_updated_at`")):
+        ("none", "≤ 60 ms", 60.0, "fingerprints when the gate moves (with row counts: master inserts), no index"),
+        ("modem", "≤ 10 ms", 10.0, "same, with `modem_updated_at`"),
+        ("both", "(≤ 10 ms, as with an index)", 10.0, "same, with `modem_updated_at` and `contract_updated_at`"),
+    ):
         phase = polls.get(phase_name("updates+inserts", index))
         if phase is not None:
             out.append(Goal(label, goal, f"{fmt(phase.moved_ms.median)} ms", phase.moved_ms.median <= limit))
     if r.start.skipped:
-        out.append(Goal("dhcpd restart outage, realistic leases", "a fact", f"not measured: {r.start.skipped}",
-                          None))
+        out.append(Goal("dhcpd restart outage, realistic leases", "a fact", f"not measured: {r.start.skipped}", None))
     else:
-        out.append(Goal("dhcpd restart outage, realistic leases", "a fact, not a target",
-                          f"{fmt(r.start.restart.median)} s ({r.start.leases:,} leases)", None))
+        out.append(
+            Goal(
+                "dhcpd restart outage, realistic leases",
+                "a fact, not a target",
+                f"{fmt(r.start.restart.median)} s ({r.start.leases:,} leases)",
+                None,
+            )
+        )
     t, st = r.tftp, r.service_tftp
-    out.append(Goal("TFTP encoding without the disk", "≥ 10,000 configs/s", f"{fmt(t.encode_rate.median, 0)} configs/s",
-                    t.encode_rate.median >= 10_000))
-    out.append(Goal("TFTP full rebuild, nothing changed", "≤ 2 s", f"{fmt(t.unchanged_full.median / 1000)} s",
-                    t.unchanged_full.median <= 2000))
-    out.append(Goal("TFTP full rebuild, everything changed, vs the raw write", f"≤ 1.5 {TIMES} the raw limit",
-                    f"{TIMES}{t.changed.median / t.changed_limit.median:.2f} ({fmt(t.changed.median / 1000)} / "
-                    f"{fmt(t.changed_limit.median / 1000)} s)", t.changed.median <= 1.5 * t.changed_limit.median))
-    out.append(Goal("TFTP into an empty tree (first start), vs the raw write", "(reported)",
-                    f"{TIMES}{t.all_new.median / t.limit.median:.2f} ({fmt(t.all_new.median / 1000)} / "
-                    f"{fmt(t.limit.median / 1000)} s)", None))
+    out.append(
+        Goal(
+            "TFTP encoding without the disk",
+            "≥ 10,000 configs/s",
+            f"{fmt(t.encode_rate.median, 0)} configs/s",
+            t.encode_rate.median >= 10_000,
+        )
+    )
+    out.append(
+        Goal(
+            "TFTP full rebuild, nothing changed",
+            "≤ 2 s",
+            f"{fmt(t.unchanged_full.median / 1000)} s",
+            t.unchanged_full.median <= 2000,
+        )
+    )
+    out.append(
+        Goal(
+            "TFTP full rebuild, everything changed, vs the raw write",
+            f"≤ 1.5 {TIMES} the raw limit",
+            f"{TIMES}{t.changed.median / t.changed_limit.median:.2f} ({fmt(t.changed.median / 1000)} / "
+            f"{fmt(t.changed_limit.median / 1000)} s)",
+            t.changed.median <= 1.5 * t.changed_limit.median,
+        )
+    )
+    out.append(
+        Goal(
+            "TFTP into an empty tree (first start), vs the raw write",
+            "(reported)",
+            f"{TIMES}{t.all_new.median / t.limit.median:.2f} ({fmt(t.all_new.median / 1000)} / "
+            f"{fmt(t.limit.median / 1000)} s)",
+            None,
+        )
+    )
     target_tftp = latency_target(r, tftp=True)
-    out.append(Goal("one-modem change → DHCP and TFTP files swapped, median",
-                    f"≤ poll + quiet + dhcpd -t + 0.5 s = {target_tftp:.2f} s", f"{fmt(st.latency.median)} s",
-                    st.latency.median <= target_tftp))
+    out.append(
+        Goal(
+            "one-modem change → DHCP and TFTP files swapped, median",
+            f"≤ poll + quiet + dhcpd -t + 0.5 s = {target_tftp:.2f} s",
+            f"{fmt(st.latency.median)} s",
+            st.latency.median <= target_tftp,
+        )
+    )
     peak = max(s.rss_peak_mb, st.rss_peak_mb)
-    out.append(Goal("peak RSS of the daemon (DHCP only; with TFTP)", "≤ 300 MB",
-                    f"{fmt(s.rss_peak_mb, 0)} MB; {fmt(st.rss_peak_mb, 0)} MB", peak <= 300))
+    out.append(
+        Goal(
+            "peak RSS of the daemon (DHCP only; with TFTP)",
+            "≤ 300 MB",
+            f"{fmt(s.rss_peak_mb, 0)} MB; {fmt(st.rss_peak_mb, 0)} MB",
+            peak <= 300,
+        )
+    )
     if len(results) > 1:
         small, large = results[0], results[-1]
         allowed = GROWTH_FACTOR * large.modems / small.modems
         worst = max((get(large).median / get(small).median, name) for name, get in GROWTH if get(small).median > 0)
-        out.append(Goal("cost grows linearly (our stages)",
-                          f"{large.modems // 1000}k ≤ {allowed:g} {TIMES} {small.modems // 1000}k",
-                          f"worst: {worst[1]} {TIMES}{worst[0]:.1f}", worst[0] <= allowed))
+        out.append(
+            Goal(
+                "cost grows linearly (our stages)",
+                f"{large.modems // 1000}k ≤ {allowed:g} {TIMES} {small.modems // 1000}k",
+                f"worst: {worst[1]} {TIMES}{worst[0]:.1f}",
+                worst[0] <= allowed,
+            )
+        )
     return out
 
 
@@ -334,8 +421,15 @@ def _size(modems: int) -> str:
     return f"{modems // 1000}k" if modems % 1000 == 0 and modems >= 1000 else str(modems)
 
 
-def render(results: Sequence[SizeResult], machine: Sequence[tuple[str, str]], command: str, runs: int,
-           started: dt.datetime, seconds: float, notes: Sequence[str] = ()) -> str:
+def render(
+    results: Sequence[SizeResult],
+    machine: Sequence[tuple[str, str]],
+    command: str,
+    runs: int,
+    started: dt.datetime,
+    seconds: float,
+    notes: Sequence[str] = (),
+) -> str:
     """The whole BENCHMARKS.md."""
     sizes = [_size(r.modems) for r in results]
     largest = results[-1]
@@ -363,10 +457,18 @@ def render(results: Sequence[SizeResult], machine: Sequence[tuple[str, str]], co
         "| figure | unit | limit | " + " | ".join(sizes) + " |",
         "|---|---|---|" + "---|" * len(sizes),
     ]
-    lines += [f"| {row.label} | {row.unit} | {row.limit} | " + " | ".join(row.value(r) for r in results) + " |"
-              for row in ROWS]
-    lines += (_growth(results) + _stages_logged(results) + _profile(largest) + _statements(largest)
-              + _fingerprints(largest) + _plant(results)) + [
+    lines += [
+        f"| {row.label} | {row.unit} | {row.limit} | " + " | ".join(row.value(r) for r in results) + " |"
+        for row in ROWS
+    ]
+    lines += (
+        _growth(results)
+        + _stages_logged(results)
+        + _profile(largest)
+        + _statements(largest)
+        + _fingerprints(largest)
+        + _plant(results)
+    ) + [
         "",
         "## Machine",
         "",
@@ -375,8 +477,12 @@ def render(results: Sequence[SizeResult], machine: Sequence[tuple[str, str]], co
     ]
     lines += [f"| {k} | {v} |" for k, v in machine]
     lines += ["", "## How it was measured", ""] + [f"- {n}" for n in notes]
-    lines += ["", "Wall time of each part of the run, s: " + "; ".join(
-        f"{_size(r.modems)}: " + ", ".join(f"{k} {v:.0f}" for k, v in r.seconds.items()) for r in results), ""]
+    lines += [
+        "",
+        "Wall time of each part of the run, s: "
+        + "; ".join(f"{_size(r.modems)}: " + ", ".join(f"{k} {v:.0f}" for k, v in r.seconds.items()) for r in results),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -385,10 +491,16 @@ def _growth(results: Sequence[SizeResult]) -> list[str]:
         return []
     small, large = results[0], results[-1]
     allowed = GROWTH_FACTOR * large.modems / small.modems
-    lines = ["", f"## Growth: {_size(large.modems)} against {_size(small.modems)} (our own stages, medians)", "",
-             f"Linear growth allows {TIMES}{allowed:g}. `dhcpd -t` is not ours: "
-             f"{TIMES}{large.dhcp.dhcpd_t.median / small.dhcp.dhcpd_t.median:.1f} here.", "",
-             f"| stage | {_size(small.modems)} ms | {_size(large.modems)} ms | ratio | |", "|---|---|---|---|---|"]
+    lines = [
+        "",
+        f"## Growth: {_size(large.modems)} against {_size(small.modems)} (our own stages, medians)",
+        "",
+        f"Linear growth allows {TIMES}{allowed:g}. `dhcpd -t` is not ours: "
+        f"{TIMES}{large.dhcp.dhcpd_t.median / small.dhcp.dhcpd_t.median:.1f} here.",
+        "",
+        f"| stage | {_size(small.modems)} ms | {_size(large.modems)} ms | ratio | |",
+        "|---|---|---|---|---|",
+    ]
     for name, get in GROWTH:
         a, b = get(small).median, get(large).median
         ratio = b / a if a else float("nan")
@@ -399,10 +511,15 @@ def _growth(results: Sequence[SizeResult]) -> list[str]:
 
 def _stages_logged(results: Sequence[SizeResult]) -> list[str]:
     names = ("db", "render", "validate", "swap", "restart")
-    lines = ["", "## The full rebuild's own stage durations (as its `rebuild.done` reports them)", "",
-             "`validate` includes staging; `restart` is the tests' recording stub, not dhcpd.", "",
-             "| stage, ms | " + " | ".join(_size(r.modems) for r in results) + " |",
-             "|---|" + "---|" * len(results)]
+    lines = [
+        "",
+        "## The full rebuild's own stage durations (as its `rebuild.done` reports them)",
+        "",
+        "`validate` includes staging; `restart` is the tests' recording stub, not dhcpd.",
+        "",
+        "| stage, ms | " + " | ".join(_size(r.modems) for r in results) + " |",
+        "|---|" + "---|" * len(results),
+    ]
     for name in names:
         lines.append(f"| {name}_ms | " + " | ".join(cell(r.dhcp.logged.get(name, Series())) for r in results) + " |")
     return lines
@@ -411,24 +528,39 @@ def _stages_logged(results: Sequence[SizeResult]) -> list[str]:
 def _profile(result: SizeResult) -> list[str]:
     p = result.profile
     own = sum(seconds for _, seconds in p.shares) or 1.0
-    lines = ["", f"## Profile of one full rebuild at {_size(result.modems)} (cProfile, own time)", "",
-             f"Wall time under the profiler {p.total_s:.2f} s. Profiling slows Python code, not dhcpd or MariaDB, "
-             "so Python's shares are overstated.", "",
-             "| where | s | share |", "|---|---|---|"]
+    lines = [
+        "",
+        f"## Profile of one full rebuild at {_size(result.modems)} (cProfile, own time)",
+        "",
+        f"Wall time under the profiler {p.total_s:.2f} s. Profiling slows Python code, not dhcpd or MariaDB, "
+        "so Python's shares are overstated.",
+        "",
+        "| where | s | share |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {seconds:.3f} | {100 * seconds / own:.0f} % |" for name, seconds in p.shares]
     if p.rebuild_s:
         gc_total = sum(p.gc_s.values())
         passes = ", ".join(f"gen {g}: {p.gc_count[g]} passes, {1000 * p.gc_s[g]:.0f} ms" for g in sorted(p.gc_s))
-        lines += ["", f"Cyclic garbage collector during one unprofiled full rebuild of {1000 * p.rebuild_s:,.0f} ms: "
-                  f"{1000 * gc_total:,.0f} ms ({100 * gc_total / p.rebuild_s:.0f} %; {passes or 'no passes'})."]
+        lines += [
+            "",
+            f"Cyclic garbage collector during one unprofiled full rebuild of {1000 * p.rebuild_s:,.0f} ms: "
+            f"{1000 * gc_total:,.0f} ms ({100 * gc_total / p.rebuild_s:.0f} %; {passes or 'no passes'}).",
+        ]
     lines += ["", "| top functions by own time | calls | s |", "|---|---|---|"]
     lines += [f"| `{name}` | {calls:,} | {seconds:.3f} |" for name, calls, seconds in p.top]
     if p.aiomysql_ms:
-        gain = (f"asyncmy would save {fmt(p.aiomysql_ms.median - p.asyncmy_ms.median)} ms of the read "
-                f"({TIMES}{p.aiomysql_ms.median / p.asyncmy_ms.median:.1f} faster fetch)" if p.asyncmy_ms
-                else p.asyncmy_note)
-        lines += ["", f"Driver: fetching the read's statements raw takes {cell(p.aiomysql_ms)} ms with aiomysql and "
-                  f"{cell(p.asyncmy_ms)} ms with asyncmy: {gain}."]
+        gain = (
+            f"asyncmy would save {fmt(p.aiomysql_ms.median - p.asyncmy_ms.median)} ms of the read "
+            f"({TIMES}{p.aiomysql_ms.median / p.asyncmy_ms.median:.1f} faster fetch)"
+            if p.asyncmy_ms
+            else p.asyncmy_note
+        )
+        lines += [
+            "",
+            f"Driver: fetching the read's statements raw takes {cell(p.aiomysql_ms)} ms with aiomysql and "
+            f"{cell(p.asyncmy_ms)} ms with asyncmy: {gain}.",
+        ]
     return lines
 
 
@@ -441,10 +573,16 @@ def _statements(result: SizeResult) -> list[str]:
     p = result.profile
     if not p.statements:
         return []
-    lines = ["", f"## The snapshot read statement by statement at {_size(result.modems)} (raw fetch, ms)", "",
-             "| statement | rows | aiomysql | asyncmy |", "|---|---|---|---|"]
-    lines += [f"| `{_short_sql(c.sql)}` | {c.rows:,} | {cell(c.aiomysql_ms)} | {cell(c.asyncmy_ms)} |"
-              for c in p.statements]
+    lines = [
+        "",
+        f"## The snapshot read statement by statement at {_size(result.modems)} (raw fetch, ms)",
+        "",
+        "| statement | rows | aiomysql | asyncmy |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{_short_sql(c.sql)}` | {c.rows:,} | {cell(c.aiomysql_ms)} | {cell(c.asyncmy_ms)} |" for c in p.statements
+    ]
     return lines
 
 
@@ -457,39 +595,64 @@ def _fingerprints(result: SizeResult) -> list[str]:
         return []
     variants = [(key, name) for key, name in _VARIANTS if key in polls.table_ms]
     tables = list(polls.table_ms[variants[0][0]])
-    lines = ["", f"## Fingerprint cost per table at {_size(result.modems)}, ms", "",
-             "Each table's part of the daemon's fingerprint query (`fingerprint_sql`: `COUNT(*), MAX(id), "
-             "MAX(updated_at)`) run alone; after the slash the same without the row count "
-             "(`fingerprint_sql(..., counts=False)`), as a poll reads it when no row was inserted or deleted.", "",
-             "| table | " + " | ".join(name for _, name in variants) + " |", "|---|" + "---|" * len(variants)]
+    lines = [
+        "",
+        f"## Fingerprint cost per table at {_size(result.modems)}, ms",
+        "",
+        "Each table's part of the daemon's fingerprint query (`fingerprint_sql`: `COUNT(*), MAX(id), "
+        "MAX(updated_at)`) run alone; after the slash the same without the row count "
+        "(`fingerprint_sql(..., counts=False)`), as a poll reads it when no row was inserted or deleted.",
+        "",
+        "| table | " + " | ".join(name for _, name in variants) + " |",
+        "|---|" + "---|" * len(variants),
+    ]
     for table in tables:
-        cells = [f"{fmt(polls.table_ms[key][table].median)} / {fmt(polls.no_count_ms[key][table].median)}"
-                 for key, _ in variants]
+        cells = [
+            f"{fmt(polls.table_ms[key][table].median)} / {fmt(polls.no_count_ms[key][table].median)}"
+            for key, _ in variants
+        ]
         lines.append(f"| {table} | " + " | ".join(cells) + " |")
-    totals = [f"{fmt(sum(s.median for s in polls.table_ms[key].values()))} / "
-              f"{fmt(sum(s.median for s in polls.no_count_ms[key].values()))}" for key, _ in variants]
+    totals = [
+        f"{fmt(sum(s.median for s in polls.table_ms[key].values()))} / "
+        f"{fmt(sum(s.median for s in polls.no_count_ms[key].values()))}"
+        for key, _ in variants
+    ]
     lines.append("| sum of the above (one round trip each) | " + " | ".join(totals) + " |")
     together = [f"{fmt(polls.all_ms[key].median)} / {fmt(polls.no_count_all_ms[key].median)}" for key, _ in variants]
-    lines.append("| **all tables in one statement** | "
-                 + " | ".join(together) + " |")
+    lines.append("| **all tables in one statement** | " + " | ".join(together) + " |")
     if polls.split_ms:
-        split = [f"{fmt(polls.split_ms[key].median)} / {fmt(polls.no_count_split_ms[key].median)}"
-                 if key in polls.split_ms else "no large table left to scan" for key, _ in variants]
-        lines.append("| **all tables, large ones without the index split over two connections** (as a poll reads "
-                     "them) | " + " | ".join(split) + " |")
+        split = [
+            f"{fmt(polls.split_ms[key].median)} / {fmt(polls.no_count_split_ms[key].median)}"
+            if key in polls.split_ms
+            else "no large table left to scan"
+            for key, _ in variants
+        ]
+        lines.append(
+            "| **all tables, large ones without the index split over two connections** (as a poll reads "
+            "them) | " + " | ".join(split) + " |"
+        )
     return lines
 
 
 def _plant(results: Sequence[SizeResult]) -> list[str]:
     keys = list(results[0].plant.counts)
-    lines = ["", "## Plant", "",
-             "Generated by `benchmarks/plantgen.py` into the tests' `schema_netgw.sql` (plus a `guilog` table for the "
-             "background writer); modem ids from 100000, endpoints 200000, MTAs 300000, contracts 500000.", "",
-             "| | " + " | ".join(_size(r.modems) for r in results) + " |", "|---|" + "---|" * len(results)]
+    lines = [
+        "",
+        "## Plant",
+        "",
+        "Generated by `benchmarks/plantgen.py` into the tests' `schema_netgw.sql` (plus a `guilog` table for the "
+        "background writer); modem ids from 100000, endpoints 200000, MTAs 300000, contracts 500000.",
+        "",
+        "| | " + " | ".join(_size(r.modems) for r in results) + " |",
+        "|---|" + "---|" * len(results),
+    ]
     lines += [f"| {k} | " + " | ".join(f"{r.plant.counts.get(k, 0):,}" for r in results) + " |" for k in keys]
     for table in ("modem", "contract", "mta", "endpoint"):
-        lines.append(f"| avg row length of `{table}`, bytes | "
-                     + " | ".join(f"{r.plant.avg_row.get(table, 0):,}" for r in results) + " |")
+        lines.append(
+            f"| avg row length of `{table}`, bytes | "
+            + " | ".join(f"{r.plant.avg_row.get(table, 0):,}" for r in results)
+            + " |"
+        )
     lines.append("| rendered DHCP files, MB | " + " | ".join(f"{r.dhcp.files_bytes / 1e6:.1f}" for r in results) + " |")
     lines.append("| host declarations | " + " | ".join(f"{r.dhcp.host_lines:,}" for r in results) + " |")
     return lines

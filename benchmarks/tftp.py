@@ -61,12 +61,16 @@ def journaled_filesystem(work: Path) -> Iterator[tuple[Path, str]]:
         with open(image, "wb") as sparse:
             sparse.truncate(IMAGE_GB << 30)
         # One inode per 4 KiB: the tree and the limit's copy are two files per device each.
-        subprocess.run(["mkfs.ext4", "-q", "-F", "-i", "4096", "-E", "lazy_itable_init=0,lazy_journal_init=0",
-                        str(image)], check=True, capture_output=True)
+        subprocess.run(
+            ["mkfs.ext4", "-q", "-F", "-i", "4096", "-E", "lazy_itable_init=0,lazy_journal_init=0", str(image)],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run(["mount", "-o", "loop", str(image), str(mount)], check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError) as exc:
-        detail = exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) \
-            else str(exc)
+        detail = (
+            exc.stderr.decode(errors="replace").strip() if isinstance(exc, subprocess.CalledProcessError) else str(exc)
+        )
         image.unlink(missing_ok=True)
         yield work, f"the work directory's own filesystem (no loop-mounted ext4: {detail[:200]})"
         return
@@ -132,8 +136,10 @@ CONTACT = "noc@nmsprime.test"  # in every bench template; each sample changes it
 
 def _change_every_template(plant: BenchPlant, run: int) -> None:
     """A new sysContact in every configfile (as an operator's template edit): every .conf and .cfg changes."""
-    plant.db.execute(f"UPDATE configfile SET text = REPLACE(REPLACE(text, '{CONTACT}', 'noc-{run}@nmsprime.test'), "
-                     f"'noc-{run - 1}@nmsprime.test', 'noc-{run}@nmsprime.test'), updated_at = NOW()")
+    plant.db.execute(
+        f"UPDATE configfile SET text = REPLACE(REPLACE(text, '{CONTACT}', 'noc-{run}@nmsprime.test'), "
+        f"'noc-{run - 1}@nmsprime.test', 'noc-{run}@nmsprime.test'), updated_at = NOW()"
+    )
 
 
 async def measure_tftp(plant: BenchPlant, config: Config, runs: int, filesystem: str) -> TftpFigures:

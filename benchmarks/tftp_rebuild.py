@@ -48,11 +48,16 @@ def main() -> int:
             (base / "tftpboot").mkdir()
             (base / "tftpboot" / "keyfile").write_text("provha-test-secret\n")
             config_path = base / "c.toml"
-            config_path.write_text(f'role = "slave"\n[dhcp]\ndir = "{base}/dhcp"\n[tftp]\ndir = "{base}/tftpboot"\n'
-                                   f'[nmsprime]\nenv_dir = "{base}"\n')
+            config_path.write_text(
+                f'role = "slave"\n[dhcp]\ndir = "{base}/dhcp"\n[tftp]\ndir = "{base}/tftpboot"\n'
+                f'[nmsprime]\nenv_dir = "{base}"\n'
+            )
             rebuilder = Rebuilder(load_config(config_path), frozenset())
-            for name, full in (("all new", True), ("full, nothing changed", True),
-                               ("incremental, nothing changed", False)):
+            for name, full in (
+                ("all new", True),
+                ("full, nothing changed", True),
+                ("incremental, nothing changed", False),
+            ):
                 seconds, counts = _timed(rebuilder, loaded, full)
                 figures[name].append(seconds)
                 print(f"  {name}: {seconds:.2f} s {counts}", flush=True)

@@ -31,38 +31,68 @@ CHILD = 'SnmpMibObject sysLocation.0 String "{modem.street.0}";'
 
 def plant(modems: int) -> Plant:
     """A loaded plant of ``modems`` modems (no database involved)."""
-    schema = detect([("netgw", "id"), ("netgw", "hostname"), ("ippool", "netgw_id"),
-                     *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start",
-                                               "ip_pool_end")],
-                     *[("modem", c) for c in ("id", "hostname", "mac", "public", "street")],
-                     *[("provbase", c) for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time",
-                                                 "dhcp_max_lease_time")], ("mta", "id")])
-    result = Plant(schema=schema, provbase=ProvBase("10.0.0.1", "example.net", 86400, 172800, 3, False),
-                   provha=None, mta_domain=None)
+    schema = detect(
+        [
+            ("netgw", "id"),
+            ("netgw", "hostname"),
+            ("ippool", "netgw_id"),
+            *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start", "ip_pool_end")],
+            *[("modem", c) for c in ("id", "hostname", "mac", "public", "street")],
+            *[
+                ("provbase", c)
+                for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time")
+            ],
+            ("mta", "id"),
+        ]
+    )
+    result = Plant(
+        schema=schema,
+        provbase=ProvBase("10.0.0.1", "example.net", 86400, 172800, 3, False),
+        provha=None,
+        mta_domain=None,
+    )
     inputs = TftpInputs()
-    inputs.configfiles = {3: ConfigFile(3, "parent", PARENT, "cm", None, None),
-                          4: ConfigFile(4, "child", CHILD, "cm", 3, "vendor-fw.bin")}
-    inputs.qos = {q: {"id": q, "ds_rate_max_help": 10_000_000 * q, "us_rate_max_help": 1_000_000 * q}
-                  for q in range(1, 11)}
+    inputs.configfiles = {
+        3: ConfigFile(3, "parent", PARENT, "cm", None, None),
+        4: ConfigFile(4, "child", CHILD, "cm", 3, "vendor-fw.bin"),
+    }
+    inputs.qos = {
+        q: {"id": q, "ds_rate_max_help": 10_000_000 * q, "us_rate_max_help": 1_000_000 * q} for q in range(1, 11)
+    }
     inputs.modem_columns = ("id", "street")
     inputs.provbase = {"id": 1, "max_cpe": 3, "provisioning_server": "10.0.0.1", "ro_community": "public"}
     for n in range(modems):
         modem_id = 100000 + n
         mac = f"00:1a:{n >> 24 & 255:02x}:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
-        result.modems.append(Modem(modem_id, f"cm-{modem_id}", mac, False, True, 4 if n % 2 else 3,
-                                   500000 + n, 1 + n % 10, f"{modem_id}{SEPARATOR}Street {n}"))
+        result.modems.append(
+            Modem(
+                modem_id,
+                f"cm-{modem_id}",
+                mac,
+                False,
+                True,
+                4 if n % 2 else 3,
+                500000 + n,
+                1 + n % 10,
+                f"{modem_id}{SEPARATOR}Street {n}",
+            )
+        )
         result.contracts[500000 + n] = Contract(500000 + n, True, n % 5 == 0)
         if n % 5 == 0:
-            result.mtas.append(Mta(300000 + n, modem_id, f"00:2b:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:"
-                                                         f"{n & 255:02x}:01", "sip", 5))
+            result.mtas.append(
+                Mta(300000 + n, modem_id, f"00:2b:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}:01", "sip", 5)
+            )
     result.tftp = inputs
     return result
 
 
 def firmware(name: str) -> list[str]:
     """The firmware lines without a CVC (no file on disk in this benchmark)."""
-    return [f'SwUpgradeFilename "fw/{name}";', f'SnmpMibObject docsDevSwFilename.0 String "fw/{name}";',
-            "SnmpMibObject docsDevSwAdminStatus.0 Integer 2;"]
+    return [
+        f'SwUpgradeFilename "fw/{name}";',
+        f'SnmpMibObject docsDevSwFilename.0 String "fw/{name}";',
+        "SnmpMibObject docsDevSwAdminStatus.0 Integer 2;",
+    ]
 
 
 def run(loaded: Plant) -> tuple[float, int]:
@@ -89,8 +119,10 @@ def main() -> int:
     for _ in range(args.runs):
         seconds, built = run(loaded)
         rates.append(built / seconds)
-    print(f"{args.modems} modems, {args.runs} runs: median {statistics.median(rates):,.0f} configs/s "
-          f"(min {min(rates):,.0f}, max {max(rates):,.0f}); text assembly + encoding, no disk")
+    print(
+        f"{args.modems} modems, {args.runs} runs: median {statistics.median(rates):,.0f} configs/s "
+        f"(min {min(rates):,.0f}, max {max(rates):,.0f}); text assembly + encoding, no disk"
+    )
     return 0
 
 

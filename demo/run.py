@@ -52,8 +52,10 @@ def main() -> int:
         started = time.perf_counter()
         run = subprocess.run([sys.executable, "-m", "provha_daemon", "--once", "--config", str(config)], check=False)
         seconds = time.perf_counter() - started
-        print(f"== exit code {run.returncode} after {seconds:.2f} s "
-              "(4 = the sample plant's malformed rows were skipped, by design)")
+        print(
+            f"== exit code {run.returncode} after {seconds:.2f} s "
+            "(4 = the sample plant's malformed rows were skipped, by design)"
+        )
 
         print(f"== the slave's DHCP tree in {dhcp_dir.relative_to(ROOT)}")
         for path in sorted(dhcp_dir.rglob("*")):
@@ -61,18 +63,22 @@ def main() -> int:
                 mode = oct(path.stat().st_mode & 0o7777)
                 print(f"   {mode}  {path.stat().st_size:6d}  {path.relative_to(dhcp_dir)}")
         print("== dhcpd -t on the live tree")
-        check = subprocess.run(["dhcpd", "-t", "-4", "-cf", str(dhcp_dir / "dhcpd.conf")],
-                               capture_output=True, text=True, check=False)
+        check = subprocess.run(
+            ["dhcpd", "-t", "-4", "-cf", str(dhcp_dir / "dhcpd.conf")], capture_output=True, text=True, check=False
+        )
         print("   " + "\n   ".join(line for line in check.stderr.splitlines() if line.strip()))
         print(f"== dhcpd -t exit code {check.returncode}")
         print("== modems-host.conf:")
         print((dhcp_dir / "modems-host.conf").read_text(), end="")
         configs = sorted(tftp_dir.glob("*/*.cfg"))
-        print(f"== {len(configs)} DOCSIS config files in {tftp_dir.relative_to(ROOT)}: "
-              + " ".join(p.relative_to(tftp_dir).as_posix() for p in configs))
+        print(
+            f"== {len(configs)} DOCSIS config files in {tftp_dir.relative_to(ROOT)}: "
+            + " ".join(p.relative_to(tftp_dir).as_posix() for p in configs)
+        )
         print("== provha-docsis -d cm/cm-100004.cfg (decoded back to text):")
-        subprocess.run([sys.executable, "-m", "provha_daemon.docsis.cli", "-d", str(tftp_dir / "cm/cm-100004.cfg")],
-                       check=False)
+        subprocess.run(
+            [sys.executable, "-m", "provha_daemon.docsis.cli", "-d", str(tftp_dir / "cm/cm-100004.cfg")], check=False
+        )
         return run.returncode if check.returncode == 0 else 5
     finally:
         server.stop()

@@ -269,8 +269,9 @@ class Target:
         st = os.statvfs(self.directory)
         free = st.f_bfree * st.f_frsize if os.geteuid() == 0 else st.f_bavail * st.f_frsize
         if needed > free:
-            raise ApplyError(f"not enough space in {self.directory} for the new set: {needed} bytes needed, "
-                             f"{free} free")
+            raise ApplyError(
+                f"not enough space in {self.directory} for the new set: {needed} bytes needed, {free} free"
+            )
 
     def _write_atomic(self, path: Path, artifact: Artifact) -> None:
         uid, gid, mode = self.ownership.uid, self.ownership.gid, artifact.mode
@@ -325,11 +326,14 @@ class Target:
             if rel in wanted and wanted[rel].mode == MODE_SECRET:
                 chunks.append(f"--- {rel}\n+++ {rel}\n(holds a secret: {_size(old)} -> {_size(new)} bytes)\n")
                 continue
-            chunks.extend(difflib.unified_diff(
-                _lines(old), _lines(new),
-                fromfile=f"live/{rel}" if old is not None else "/dev/null",
-                tofile=f"new/{rel}" if new is not None else "/dev/null",
-            ))
+            chunks.extend(
+                difflib.unified_diff(
+                    _lines(old),
+                    _lines(new),
+                    fromfile=f"live/{rel}" if old is not None else "/dev/null",
+                    tofile=f"new/{rel}" if new is not None else "/dev/null",
+                )
+            )
         return "".join(chunks)
 
 
@@ -340,8 +344,11 @@ def lock_directory(directory: Path) -> Iterator[None]:
     try:
         # an existing lock file is opened read-only (flock needs no write access), so a read-only tree fails below,
         # at the first file written, with that file's path; creating it is the one write here
-        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC) if lock.exists() else os.open(
-            lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = (
+            os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+            if lock.exists()
+            else os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        )
     except OSError as exc:
         raise ApplyError(f"cannot open the lock file {lock}: {exc.strerror or exc}") from exc
     try:
@@ -502,13 +509,25 @@ class FileSet:
         if find is None:
             self._classify(self.live_paths(signatures).items())
             return
-        roots = sorted({str(self.directory / p.rpartition("/")[0]) for p in self.managed
-                        if (self.directory / p.rpartition("/")[0]).is_dir()})
+        roots = sorted(
+            {
+                str(self.directory / p.rpartition("/")[0])
+                for p in self.managed
+                if (self.directory / p.rpartition("/")[0]).is_dir()
+            }
+        )
         # Into an unlinked temp file, not a pipe: a full pipe would stop find until the result is wanted.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _wait)
-        self._scan = (subprocess.Popen(
-            [find, *roots, "-maxdepth", "1", "-type", "f", "-printf", f"{FIND_SIGNATURE}\\t%p\\0"],
-            stdout=spool, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, close_fds=True), spool)
+        self._scan = (
+            subprocess.Popen(
+                [find, *roots, "-maxdepth", "1", "-type", "f", "-printf", f"{FIND_SIGNATURE}\\t%p\\0"],
+                stdout=spool,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                close_fds=True,
+            ),
+            spool,
+        )
 
     def _wait(self) -> None:
         """The background scan's result, parsed and filtered as ``live_paths`` filters."""
@@ -556,8 +575,12 @@ class FileSet:
         matched = 0
         for rel, seen in found:
             entry = get(rel)
-            if (entry is not None and seen is not None and len(entry) == _SIGNATURE_AT + len(seen)
-                    and entry.endswith(seen)):
+            if (
+                entry is not None
+                and seen is not None
+                and len(entry) == _SIGNATURE_AT + len(seen)
+                and entry.endswith(seen)
+            ):
                 matched += 1
             else:
                 unusual[rel] = seen
@@ -668,8 +691,10 @@ class FileSet:
             self.manifest.pop(rel, None)  # the old file stays; the next rebuild tries again
             if failed is None:
                 number, _, message = line[1:].decode(errors="replace").partition(" ")
-                failed = OSError(int(number) if number.isdigit() else 0,
-                                 f"{message or 'the writer process ended early'}: {self.directory / rel}")
+                failed = OSError(
+                    int(number) if number.isdigit() else 0,
+                    f"{message or 'the writer process ended early'}: {self.directory / rel}",
+                )
         if failed is not None:
             raise failed
 
@@ -747,9 +772,22 @@ class _Writer:
         try:
             # -I -S: the standard library only, no environment, no site: it starts in milliseconds.
             process = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(Path(__file__).with_name("writer.py")), str(files.directory),
-                 f"{files.mode:o}", str(owner[0]), str(owner[1]), "1" if files._chmod else "0"],
-                stdin=subprocess.PIPE, stdout=results, stderr=subprocess.DEVNULL, close_fds=True)
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    str(Path(__file__).with_name("writer.py")),
+                    str(files.directory),
+                    f"{files.mode:o}",
+                    str(owner[0]),
+                    str(owner[1]),
+                    "1" if files._chmod else "0",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=results,
+                stderr=subprocess.DEVNULL,
+                close_fds=True,
+            )
         except BaseException:
             results.close()
             raise
@@ -794,8 +832,11 @@ class _Writer:
             self.results.seek(0)
             for index, rel in enumerate(self.names):
                 line = self.results.readline().rstrip(b"\n")
-                yield rel, bytes(self.prefixes[index * _SIGNATURE_AT:(index + 1) * _SIGNATURE_AT]), (
-                    line if line[:1] in (b"+", b"-") else b"-0 ")
+                yield (
+                    rel,
+                    bytes(self.prefixes[index * _SIGNATURE_AT : (index + 1) * _SIGNATURE_AT]),
+                    (line if line[:1] in (b"+", b"-") else b"-0 "),
+                )
 
 
 _KEY = struct.Struct(">q")  # a device's input key: a Python hash, a signed 64-bit integer

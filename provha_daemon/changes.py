@@ -34,15 +34,29 @@ from provha_daemon.schema import Schema
 Query = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
 
 # Logical table names; "gateway" is netgw or cmts by schema generation.
-WATCHED = ("gateway", "ippool", "modem", "mta", "endpoint", "configfile", "qos", "contract", "provbase",
-           "provvoip", "provha", "phonenumber", "modem_option")
+WATCHED = (
+    "gateway",
+    "ippool",
+    "modem",
+    "mta",
+    "endpoint",
+    "configfile",
+    "qos",
+    "contract",
+    "provbase",
+    "provvoip",
+    "provha",
+    "phonenumber",
+    "modem_option",
+)
 # What the DHCP files are built from. contract and configfile only matter to ignore-cpe.conf when
 # provbase.multiple_provisioning_systems is set.
 DHCP_TABLES = frozenset({"gateway", "ippool", "modem", "mta", "endpoint", "provbase", "provvoip", "provha"})
 DHCP_TABLES_MULTI = DHCP_TABLES | {"contract", "configfile"}
 # What the TFTP configs are built from; "files" stands for the keyfile, fw/ and cvc/ the master syncs over.
-TFTP_TABLES = frozenset({"modem", "mta", "configfile", "qos", "contract", "provbase", "phonenumber",
-                         "modem_option", "files"})
+TFTP_TABLES = frozenset(
+    {"modem", "mta", "configfile", "qos", "contract", "provbase", "phonenumber", "modem_option", "files"}
+)
 
 # Row writes of every session (local, or applied by Galera or a replication thread) and Galera's commit
 # sequence. Reads move none of them (Handler_commit, which every InnoDB SELECT moves, is left out), so neither the
@@ -51,7 +65,8 @@ GATE_VARIABLES = ("HANDLER_WRITE", "HANDLER_UPDATE", "HANDLER_DELETE", "WSREP_LA
 READY_VARIABLES = ("WSREP_READY", "WSREP_LOCAL_STATE_COMMENT", "WSREP_CLUSTER_STATUS")
 GATE_SQL = (
     "SELECT 'global', VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ("
-    + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES) + ")"
+    + ", ".join(f"'{name}'" for name in GATE_VARIABLES + READY_VARIABLES)
+    + ")"
 )
 
 
@@ -93,8 +108,9 @@ def table_names(schema: Schema) -> dict[str, str]:
     return names
 
 
-def fingerprint_sql(tables: Mapping[str, str], schema: Schema, counts: bool = True,
-                    where: Mapping[str, str] | None = None) -> str:
+def fingerprint_sql(
+    tables: Mapping[str, str], schema: Schema, counts: bool = True, where: Mapping[str, str] | None = None
+) -> str:
     """One UNION ALL query returning (name, rows, max id, max updated_at, NOW(6)) per table.
 
     Without ``counts`` the row count is NULL: ``MAX(id)`` and ``MAX(updated_at)`` are index lookups (the latter
@@ -116,18 +132,25 @@ def gate_sql(tables: Mapping[str, str], folded: Mapping[str, str] | None = None)
     NULL after a restart), the database clock, and ``MAX(id) MAX(updated_at)`` of the ``folded`` tables (index
     dives), in one round trip."""
     names = ", ".join(f"'{real}'" for real in tables.values())
-    sql = (f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
-           f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names}) UNION ALL SELECT 'now', '', NOW(6)")
+    sql = (
+        f"{GATE_SQL} UNION ALL SELECT 'table', TABLE_NAME, UPDATE_TIME FROM information_schema.TABLES "
+        f"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ({names}) UNION ALL SELECT 'now', '', NOW(6)"
+    )
     for logical, real in (folded or {}).items():
-        sql += (f" UNION ALL SELECT 'fingerprint', '{logical}', "
-                f"CONCAT(IFNULL(MAX(id), ''), '|', IFNULL(MAX(updated_at), '')) FROM {real}")
+        sql += (
+            f" UNION ALL SELECT 'fingerprint', '{logical}', "
+            f"CONCAT(IFNULL(MAX(id), ''), '|', IFNULL(MAX(updated_at), '')) FROM {real}"
+        )
     return sql
 
 
 def foldable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
     """The watched tables whose fingerprint without a row count is two index lookups (id and updated_at)."""
-    return {logical: real for logical, real in tables.items()
-            if real in schema.updated_at_indexed and schema.has(real, "id") and schema.has(real, "updated_at")}
+    return {
+        logical: real
+        for logical, real in tables.items()
+        if real in schema.updated_at_indexed and schema.has(real, "id") and schema.has(real, "updated_at")
+    }
 
 
 # The tables large enough (one row per modem) that MAX(updated_at) without an index is a scan worth naming.
@@ -139,8 +162,11 @@ SPLIT_ROWS = 20_000
 
 
 def _scanned(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
-    return {logical: real for logical, real in tables.items()
-            if logical in LARGE_TABLES and schema.has(real, "updated_at") and real not in schema.updated_at_indexed}
+    return {
+        logical: real
+        for logical, real in tables.items()
+        if logical in LARGE_TABLES and schema.has(real, "updated_at") and real not in schema.updated_at_indexed
+    }
 
 
 def splittable(tables: Mapping[str, str], schema: Schema) -> dict[str, str]:
@@ -212,16 +238,16 @@ class ChangeDetector:
             counts = deleted or self.recount
             self.recount = deleted
             if not counts:  # the folded tables' fingerprints came with the gate
-                in_hand = [(name, None, *read.fingerprints[name], read.db_now)
-                           for name in tables if name in read.fingerprints]
+                in_hand = [
+                    (name, None, *read.fingerprints[name], read.db_now) for name in tables if name in read.fingerprints
+                ]
                 if in_hand:
                     result.fingerprinted = True
                     uncounted |= self._read_fingerprints(in_hand, result, first)
                 tables = {name: real for name, real in tables.items() if name not in read.fingerprints}
         if tables:
             result.fingerprinted = True
-            uncounted |= self._read_fingerprints(await self.fetch(tables, counts, query, scan, result),
-                                                 result, first)
+            uncounted |= self._read_fingerprints(await self.fetch(tables, counts, query, scan, result), result, first)
         if uncounted:
             # An insert moved MAX(id) but not the stored count: count those tables now, or a later delete would
             # bring the count back to the stale figure unseen. Rare (a rebuild follows anyway).
@@ -237,16 +263,23 @@ class ChangeDetector:
 
     async def _split_points(self, query: Query) -> dict[str, int]:
         """The middle id of each splittable table with enough rows (two index dives each)."""
-        large = {name: real for name, real in self.splittable.items()
-                 if name in self.fingerprints and self.fingerprints[name].rows >= self.split_rows}
+        large = {
+            name: real
+            for name, real in self.splittable.items()
+            if name in self.fingerprints and self.fingerprints[name].rows >= self.split_rows
+        }
         if not large:
             return {}
-        rows = await query(" UNION ALL ".join(f"SELECT '{name}', (MIN(id) + MAX(id)) DIV 2 FROM {real}"
-                                              for name, real in large.items()))
+        rows = await query(
+            " UNION ALL ".join(
+                f"SELECT '{name}', (MIN(id) + MAX(id)) DIV 2 FROM {real}" for name, real in large.items()
+            )
+        )
         return {str(name): int(middle) for name, middle in rows if middle is not None}
 
-    async def fetch(self, tables: Mapping[str, str], counts: bool, query: Query, scan: Query | None,
-                    result: Poll) -> list[Sequence[Any]]:
+    async def fetch(
+        self, tables: Mapping[str, str], counts: bool, query: Query, scan: Query | None, result: Poll
+    ) -> list[Sequence[Any]]:
         """The fingerprint rows of ``tables`` (compared by nothing); a split table's two halves are read at once
         and merged."""
         split = {name: self.split_at[name] for name in tables if name in self.split_at}
@@ -254,8 +287,12 @@ class ChangeDetector:
             result.queries += 1
             return list(await query(fingerprint_sql(tables, self.schema, counts)))
         lower = fingerprint_sql(tables, self.schema, counts, {name: f"id <= {at}" for name, at in split.items()})
-        upper = fingerprint_sql({name: tables[name] for name in split}, self.schema, counts,
-                                {name: f"id > {at}" for name, at in split.items()})
+        upper = fingerprint_sql(
+            {name: tables[name] for name in split},
+            self.schema,
+            counts,
+            {name: f"id > {at}" for name, at in split.items()},
+        )
         result.queries += 2
         rows, halves = await _both(query(lower), scan(upper))
         return _merge(rows, halves)
@@ -322,7 +359,8 @@ class ChangeDetector:
             return
         second = db_now.replace(microsecond=0)
         hot = [
-            fp.max_updated for fp in self.fingerprints.values()
+            fp.max_updated
+            for fp in self.fingerprints.values()
             if fp.max_updated is not None and second <= fp.max_updated <= second + dt.timedelta(seconds=2)
         ]
         if hot:
@@ -340,8 +378,9 @@ class ChangeDetector:
         return False
 
 
-async def _both(first: Awaitable[Sequence[Sequence[Any]]],
-                second: Awaitable[Sequence[Sequence[Any]]]) -> tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
+async def _both(
+    first: Awaitable[Sequence[Sequence[Any]]], second: Awaitable[Sequence[Sequence[Any]]]
+) -> tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]]]:
     """Two statements on two connections at once; both have finished when this returns or raises."""
     done = await asyncio.gather(first, second, return_exceptions=True)
     for outcome in done:
@@ -362,13 +401,15 @@ def _merge(rows: Sequence[Sequence[Any]], halves: Sequence[Sequence[Any]]) -> li
             continue
         name, count, max_id, max_updated, db_now = row
         _, count2, max_id2, max_updated2, db_now2 = other
-        merged.append((
-            name,
-            None if count is None or count2 is None else int(count) + int(count2),
-            _larger(max_id, max_id2),
-            _larger(_datetime(max_updated), _datetime(max_updated2)),
-            _smaller(_datetime(db_now), _datetime(db_now2)),
-        ))
+        merged.append(
+            (
+                name,
+                None if count is None or count2 is None else int(count) + int(count2),
+                _larger(max_id, max_id2),
+                _larger(_datetime(max_updated), _datetime(max_updated2)),
+                _smaller(_datetime(db_now), _datetime(db_now2)),
+            )
+        )
     return merged
 
 

@@ -54,12 +54,21 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="TOML configuration (default /etc/provha-daemon/provha-daemon.toml)"
     )
     parser.add_argument("--once", action="store_true", help="run one full rebuild, then exit")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="render and validate into a temporary directory, print a diff, change nothing")
-    parser.add_argument("--force", action="store_true",
-                        help="apply the next rebuild even if it drops more than service.max_drop of the modem hosts")
-    parser.add_argument("--health", action="store_true",
-                        help="print the running service's health in one line (Nagios plugin exit codes) and exit")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="render and validate into a temporary directory, print a diff, change nothing",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="apply the next rebuild even if it drops more than service.max_drop of the modem hosts",
+    )
+    parser.add_argument(
+        "--health",
+        action="store_true",
+        help="print the running service's health in one line (Nagios plugin exit codes) and exit",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug events")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

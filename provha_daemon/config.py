@@ -372,9 +372,12 @@ def _tftp(sec: _Section) -> TftpConfig:
     try:
         file_mode = int(mode, 8)
     except ValueError:
-        raise ConfigError(f"{sec.key('file_mode')}: an octal mode such as \"0644\"") from None
-    sec.check("file_mode", file_mode & 0o004 != 0 and file_mode <= 0o777,
-              "must be world-readable (the TFTP server drops its privileges) and at most 0777")
+        raise ConfigError(f'{sec.key("file_mode")}: an octal mode such as "0644"') from None
+    sec.check(
+        "file_mode",
+        file_mode & 0o004 != 0 and file_mode <= 0o777,
+        "must be world-readable (the TFTP server drops its privileges) and at most 0777",
+    )
     return TftpConfig(
         enabled=sec.get("enabled", bool, d.enabled),
         dir=directory,

@@ -148,7 +148,7 @@ def php_round(value: float) -> float:
     precision_places = 14 - math.floor(math.log10(abs(value)))
     if precision_places > 0 and precision_places - 15 < 0:
         use = max(precision_places, -60)
-        tmp = _round_helper(value * 10.0**use if use >= 0 else value / 10.0 ** -use)
+        tmp = _round_helper(value * 10.0**use if use >= 0 else value / 10.0**-use)
         tmp = tmp / 10.0 ** abs(-use)
     else:
         tmp = value

@@ -29,7 +29,7 @@ def _tlv(data: bytes, offset: int) -> tuple[int, int, int]:
         count = length & 0x7F
         if count == 0 or count > 4 or start + count > len(data):
             raise CvcError("unsupported DER length")
-        length = int.from_bytes(data[start:start + count], "big")
+        length = int.from_bytes(data[start : start + count], "big")
         start += count
     end = start + length
     if end > len(data):
@@ -40,7 +40,7 @@ def _tlv(data: bytes, offset: int) -> tuple[int, int, int]:
 def first_certificate(data: bytes) -> bytes:
     """The DER bytes of the first certificate in the PKCS#7 SignedData at the start of ``data``."""
     tag, start, _ = _tlv(data, 0)  # ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT content }
-    if tag != 0x30 or data[start:start + len(SIGNED_DATA)] != SIGNED_DATA:
+    if tag != 0x30 or data[start : start + len(SIGNED_DATA)] != SIGNED_DATA:
         raise CvcError("not a PKCS#7 SignedData")
     tag, start, _ = _tlv(data, start + len(SIGNED_DATA))
     if tag != 0xA0:
@@ -58,7 +58,7 @@ def first_certificate(data: bytes) -> bytes:
     if tag != 0x30:
         raise CvcError("the first certificate is not a SEQUENCE")
     header = cert_start - start
-    return data[start:start + header + (cert_end - cert_start)]
+    return data[start : start + header + (cert_end - cert_start)]
 
 
 def cvc_lines(firmware: Path) -> list[str]:
@@ -67,4 +67,4 @@ def cvc_lines(firmware: Path) -> list[str]:
         certificate = first_certificate(firmware.read_bytes())
     except (OSError, CvcError):
         return []
-    return [f"MfgCVCData 0x{certificate[i:i + CHUNK].hex()};" for i in range(0, len(certificate), CHUNK)]
+    return [f"MfgCVCData 0x{certificate[i : i + CHUNK].hex()};" for i in range(0, len(certificate), CHUNK)]

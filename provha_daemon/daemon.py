@@ -71,8 +71,16 @@ def outcome_of(exc: ProvhaError) -> str:
 class Service:
     """The long-running slave service for one configuration file."""
 
-    def __init__(self, config: Config, config_path: Path | None, *, force: bool = False,
-                 notifier: Notifier | None = None, handle_signals: bool = True, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        config_path: Path | None,
+        *,
+        force: bool = False,
+        notifier: Notifier | None = None,
+        handle_signals: bool = True,
+        clock: Clock | None = None,
+    ) -> None:
         self.config_path = config_path
         self.notifier = notifier or Notifier()
         self.handle_signals = handle_signals
@@ -108,13 +116,21 @@ class Service:
             await self.iteration(self.clock.monotonic(), self.clock.wall())
             self.notifier.ready(self.scheduler.status_line(self.clock.wall()))
             self.notifier.iteration_completed()
-            log.info("service.started", pid=self.scheduler.state.pid, role=self.roles.role,
-                     poll_interval=self.config.service.poll_interval,
-                     watchdog_interval=self.notifier.watchdog_interval)
+            log.info(
+                "service.started",
+                pid=self.scheduler.state.pid,
+                role=self.roles.role,
+                poll_interval=self.config.service.poll_interval,
+                watchdog_interval=self.notifier.watchdog_interval,
+            )
             bound = longest_iteration(self.config)
             if self.notifier.watchdog_interval is not None and 2 * self.notifier.watchdog_interval < bound:
-                log.warning("service.watchdog_too_short", watchdog_sec=2 * self.notifier.watchdog_interval,
-                            longest_iteration_sec=round(bound), detail="raise WatchdogSec or lower the timeouts")
+                log.warning(
+                    "service.watchdog_too_short",
+                    watchdog_sec=2 * self.notifier.watchdog_interval,
+                    longest_iteration_sec=round(bound),
+                    detail="raise WatchdogSec or lower the timeouts",
+                )
             await self.main_loop()
             return 0
         except MasterRoleError as exc:
@@ -243,8 +259,9 @@ class Service:
         try:
             # A periodic or first rebuild compares every TFTP file with the disk; a change-driven one trusts what
             # this process wrote and re-encodes only the devices whose inputs changed.
-            result = await self.rebuilder.rebuild(force=force, allow_restart=decision.allow_restart, attempts=1,
-                                                  full=decision.full)
+            result = await self.rebuilder.rebuild(
+                force=force, allow_restart=decision.allow_restart, attempts=1, full=decision.full
+            )
         except (MasterRoleError, DatabaseError, SchemaError):
             raise
         except ProvhaError as exc:
@@ -259,10 +276,19 @@ class Service:
             outcome = "deferred" if result.deferred else ("skipped_rows" if result.skipped else "ok")
             counts = result.state_counts()
             self.poller.follow(result.multiple_provisioning_systems)
-        self.scheduler.rebuilt(started, wall + (started - now), Outcome(
-            outcome, elapsed, error, counts, restarted=bool(result and result.restarted),
-            restart_seconds=result.restart_seconds if result else None,
-            db_interval=result.rebuild_interval if result else None))
+        self.scheduler.rebuilt(
+            started,
+            wall + (started - now),
+            Outcome(
+                outcome,
+                elapsed,
+                error,
+                counts,
+                restarted=bool(result and result.restarted),
+                restart_seconds=result.restart_seconds if result else None,
+                db_interval=result.rebuild_interval if result else None,
+            ),
+        )
         fields = result.summary() if result is not None else {}
         fields.update(trigger=decision.trigger, result=outcome, total_ms=round(elapsed * 1000, 1))
         if error:

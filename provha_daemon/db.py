@@ -30,8 +30,13 @@ log = structlog.get_logger("provha_daemon.db")
 T = TypeVar("T")
 
 # Errors of one node that mean "try the next node / try again later", never a bug of ours.
-_NODE_ERRORS = (pymysql.err.OperationalError, pymysql.err.InterfaceError, pymysql.err.InternalError, OSError,
-                TimeoutError)
+_NODE_ERRORS = (
+    pymysql.err.OperationalError,
+    pymysql.err.InterfaceError,
+    pymysql.err.InternalError,
+    OSError,
+    TimeoutError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +68,13 @@ def order_nodes(hosts: Sequence[str], local: frozenset[str], prefer_local: bool)
 class Database:
     """A read-only view of NMS Prime's database over a list of Galera nodes."""
 
-    def __init__(self, config: DatabaseConfig, local_addresses: frozenset[str] = frozenset(),
-                 log_failures: bool = True, on_statement: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: DatabaseConfig,
+        local_addresses: frozenset[str] = frozenset(),
+        log_failures: bool = True,
+        on_statement: Callable[[str], None] | None = None,
+    ) -> None:
         self.config = config
         self.nodes = order_nodes(config.hosts, local_addresses, config.prefer_local)
         # The service logs database health transitions itself, once each, instead of every failed attempt.
@@ -120,8 +130,9 @@ class Database:
 
     async def _read_node(self, host: str, tftp: bool = False) -> Snapshot:
         # Each statement has its own timeout; this bounds the whole read so a loop iteration always ends.
-        return await asyncio.wait_for(self._read_node_unbounded(host, tftp),
-                                      self.config.connect_timeout + 2 * self.config.query_timeout)
+        return await asyncio.wait_for(
+            self._read_node_unbounded(host, tftp), self.config.connect_timeout + 2 * self.config.query_timeout
+        )
 
     async def _read_node_unbounded(self, host: str, tftp: bool) -> Snapshot:
         started = time.perf_counter()
@@ -184,8 +195,10 @@ class Database:
             # The poll folds the fingerprints of these tables into its gate (changes.py); read once per session,
             # so an index the operator adds counts from the next reconnect or restart.
             indexed = await self._query(
-                conn, "SELECT DISTINCT TABLE_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-                "AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'updated_at'")
+                conn,
+                "SELECT DISTINCT TABLE_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                "AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'updated_at'",
+            )
             schema = replace(schema, updated_at_indexed=frozenset(str(row[0]).lower() for row in indexed))
         except BaseException:
             conn.close()
@@ -205,8 +218,9 @@ class Database:
             )
         )
 
-    async def read_with_retry(self, attempts: int, max_seconds: float, max_wait: float = 2.0,
-                              tftp: bool = False) -> Snapshot:
+    async def read_with_retry(
+        self, attempts: int, max_seconds: float, max_wait: float = 2.0, tftp: bool = False
+    ) -> Snapshot:
         """``read`` retried with capped exponential backoff and jitter, bounded in tries and time."""
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(DatabaseError),

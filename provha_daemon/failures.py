@@ -38,8 +38,9 @@ class Events:
 
 TFTP_DEVICE = Events("tftp.device_failed", "tftp.device_recovered", "tftp.failures", ("kind", "id"))
 ROW = Events("row.skipped", "row.recovered", "rows.skipped", ("table", "id"))
-TFTP_LINE = Events("tftp.line_dropped", "tftp.line_restored", "tftp.lines_dropped",
-                   ("kind", "id", "configfile", "column"))
+TFTP_LINE = Events(
+    "tftp.line_dropped", "tftp.line_restored", "tftp.lines_dropped", ("kind", "id", "configfile", "column")
+)
 
 
 @dataclass
@@ -94,9 +95,13 @@ class Failures:
             reasons = Counter(self.current.values())
             top = dict(reasons.most_common(REASONS))
             rest = count - sum(top.values())
-            log.warning(self.events.summary, count=count, reasons=top,
-                        examples={reason: self.examples[reason] for reason in top},
-                        **({"other_failures": rest} if rest else {}))
+            log.warning(
+                self.events.summary,
+                count=count,
+                reasons=top,
+                examples={reason: self.examples[reason] for reason in top},
+                **({"other_failures": rest} if rest else {}),
+            )
         self.previous, self.current, self.examples = self.current, {}, {}
         self._owned = {}
         for key in self.previous:

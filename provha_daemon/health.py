@@ -51,8 +51,9 @@ class State:
     def write(self, path: Path) -> None:
         """Replace the state file atomically (temp + rename in its directory)."""
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-        write_file(str(path.parent), path.name, json.dumps(asdict(self), sort_keys=True).encode(), 0o644, None,
-                   chmod=False)
+        write_file(
+            str(path.parent), path.name, json.dumps(asdict(self), sort_keys=True).encode(), 0o644, None, chmod=False
+        )
 
 
 def _ago(then: float | None, now: float) -> str:

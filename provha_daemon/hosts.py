@@ -31,8 +31,11 @@ def drop_duplicate_macs(plant: Plant, live: Callable[[], Mapping[str, str]]) -> 
     Endpoints known by their modem's MAC as ``agent.remote-id`` have no MAC of their own and are no duplicates.
     """
     hosts: list[tuple[str, int, str, str]] = []  # (table, id, host name, mac) in keeping order
-    hosts += [("modem", m.id, m.hostname, m.mac) for m in sorted(plant.modems, key=lambda m: m.id)
-              if m.mac and not m.mac.startswith("ff:")]
+    hosts += [
+        ("modem", m.id, m.hostname, m.mac)
+        for m in sorted(plant.modems, key=lambda m: m.id)
+        if m.mac and not m.mac.startswith("ff:")
+    ]
     hosts += [("mta", t.id, t.hostname, t.mac or "") for t in sorted(plant.mtas, key=lambda t: t.id) if t.has_host]
     hosts += [("endpoint", e.id, e.hostname, e.mac) for e in sorted(plant.endpoints, key=lambda e: e.id) if e.mac]
     by_mac: dict[str, list[tuple[str, int, str, str]]] = {}
@@ -48,8 +51,13 @@ def drop_duplicate_macs(plant: Plant, live: Callable[[], Mapping[str, str]]) -> 
         for table, row_id, name, _ in same:
             if (table, row_id) != keep[:2]:
                 dropped.setdefault(table, set()).add(row_id)
-                plant.skipped.append(Skipped(table, row_id, f"MAC {mac} is also {keep[0]} {keep[1]} ({keep[2]}), "
-                                                            f"which keeps it; {name} is left out"))
+                plant.skipped.append(
+                    Skipped(
+                        table,
+                        row_id,
+                        f"MAC {mac} is also {keep[0]} {keep[1]} ({keep[2]}), which keeps it; {name} is left out",
+                    )
+                )
     plant.modems = [m for m in plant.modems if m.id not in dropped.get("modem", ())]
     plant.mtas = [t for t in plant.mtas if t.id not in dropped.get("mta", ())]
     plant.endpoints = [e for e in plant.endpoints if e.id not in dropped.get("endpoint", ())]

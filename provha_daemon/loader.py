@@ -35,6 +35,7 @@ from provha_daemon.schema import Schema
 
 Fetch = Callable[[str], Awaitable[Sequence[Sequence[Any]]]]
 
+
 class _Rows:
     """Collects skipped rows while records are built."""
 
@@ -145,8 +146,24 @@ async def _fetch_gateways(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Gat
 
 
 def _pool(row: Sequence[Any]) -> Pool:
-    (row_id, gateway_id, kind, net, netmask, router, broadcast, dns1, dns2, dns3, start, end, optional, active,
-     _version, vci) = row
+    (
+        row_id,
+        gateway_id,
+        kind,
+        net,
+        netmask,
+        router,
+        broadcast,
+        dns1,
+        dns2,
+        dns3,
+        start,
+        end,
+        optional,
+        active,
+        _version,
+        vci,
+    ) = row
     if kind not in POOL_TYPES:
         raise v.InvalidValue(f"unknown pool type {kind!r}")
     subnet = v.network(net, netmask)
@@ -179,11 +196,18 @@ def _pool(row: Sequence[Any]) -> Pool:
 async def _fetch_pools(fetch: Fetch, schema: Schema, rows: _Rows, gateway_ids: set[int]) -> list[Pool]:
     s = schema
     columns = [
-        "id", s.pool_gateway_column, "type", "net", "netmask", "router_ip",
+        "id",
+        s.pool_gateway_column,
+        "type",
+        "net",
+        "netmask",
+        "router_ip",
         s.column_or("ippool", "broadcast_ip", "NULL"),
-        s.column_or("ippool", "dns1_ip", "NULL"), s.column_or("ippool", "dns2_ip", "NULL"),
+        s.column_or("ippool", "dns1_ip", "NULL"),
+        s.column_or("ippool", "dns2_ip", "NULL"),
         s.column_or("ippool", "dns3_ip", "NULL"),
-        "ip_pool_start", "ip_pool_end",
+        "ip_pool_start",
+        "ip_pool_end",
         s.column_or("ippool", "optional", "NULL"),
         s.column_or("ippool", "active", "1"),
         s.column_or("ippool", "version", "'4'"),
@@ -222,28 +246,41 @@ def unpacked(result: Sequence[Sequence[Any]], width: int, table: str, rows: _Row
     return out
 
 
-async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows, extra: Sequence[str] = ()
-                        ) -> tuple[list[Modem], dict[int, Contract]]:
+async def _fetch_modems(
+    fetch: Fetch, schema: Schema, rows: _Rows, extra: Sequence[str] = ()
+) -> tuple[list[Modem], dict[int, Contract]]:
     """Live modems, and the live contracts they name (joined here: one pass instead of a second 100k-row read).
 
     ``extra`` columns (those TFTP templates name) come packed in a second field of the same rows, kept as text in
     ``Modem.columns``: a value holding the separator then spoils only that modem's config, never its DHCP host.
     """
     m = _Aliased(schema, "modem", "m")
-    columns = ["m.id", "m.hostname", "m.mac", "m.public", m.first(("internet_access", "network_access"), "1"),
-               m.first(("configfile_id",), "NULL"), m.first(("contract_id",), "NULL"), m.first(("qos_id",), "NULL")]
+    columns = [
+        "m.id",
+        "m.hostname",
+        "m.mac",
+        "m.public",
+        m.first(("internet_access", "network_access"), "1"),
+        m.first(("configfile_id",), "NULL"),
+        m.first(("contract_id",), "NULL"),
+        m.first(("qos_id",), "NULL"),
+    ]
     join = ""
     if schema.has_table("contract") and schema.has("modem", "contract_id"):
         c = _Aliased(schema, "contract", "c")
         # c.id is '' when the contract is missing or soft-deleted: the modem then has no contract.
-        columns += ["c.id", c.first(("internet_access", "network_access"), "1"),
-                    c.first(("has_telephony", "telephony_only"), "0")]
+        columns += [
+            "c.id",
+            c.first(("internet_access", "network_access"), "1"),
+            c.first(("has_telephony", "telephony_only"), "0"),
+        ]
         join = f" LEFT JOIN contract c ON c.id = m.contract_id AND {schema.live('contract', 'c')}"
     else:
         columns += ["NULL", "NULL", "NULL"]
     second = f", {packed([f'm.{c}' for c in extra])}" if extra else ""
-    result = await fetch(f"SELECT {packed(columns)}{second} FROM modem m{join} WHERE {schema.live('modem', 'm')} "
-                         "ORDER BY m.id")
+    result = await fetch(
+        f"SELECT {packed(columns)}{second} FROM modem m{join} WHERE {schema.live('modem', 'm')} ORDER BY m.id"
+    )
     modems: list[Modem] = []
     contracts: dict[int, Contract] = {}
     canonical, append, modem = _CANONICAL_MODEM.fullmatch, modems.append, Modem
@@ -254,12 +291,21 @@ async def _fetch_modems(fetch: Fetch, schema: Schema, rows: _Rows, extra: Sequen
         if fast is None:
             _slow_modem(str(text), more, modems, contracts, rows)
             continue
-        raw_id, name, mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = (
-            fast.groups())
+        raw_id, name, mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = fast.groups()
         row_id = int(raw_id)
-        append(modem(row_id, name or f"cm-{row_id}", mac or None, public == "1", internet != "0",
-                     int(configfile_id) if configfile_id else None, int(contract_id) if contract_id else None,
-                     int(qos_id) if qos_id else None, more))
+        append(
+            modem(
+                row_id,
+                name or f"cm-{row_id}",
+                mac or None,
+                public == "1",
+                internet != "0",
+                int(configfile_id) if configfile_id else None,
+                int(contract_id) if contract_id else None,
+                int(qos_id) if qos_id else None,
+                more,
+            )
+        )
         if c_id:
             key = int(c_id)
             if key not in contracts:
@@ -290,14 +336,24 @@ def _slow_modem(text: str, more: str, modems: list[Modem], contracts: dict[int, 
         _validated_modem(fields, modems, contracts, rows, more)
 
 
-def _validated_modem(fields: list[str], modems: list[Modem], contracts: dict[int, Contract], rows: _Rows,
-                     more: str = "") -> None:
+def _validated_modem(
+    fields: list[str], modems: list[Modem], contracts: dict[int, Contract], rows: _Rows, more: str = ""
+) -> None:
     raw_id, name, raw_mac, public, internet, configfile_id, contract_id, qos_id, c_id, c_internet, c_tel = fields
     try:
         row_id = int(raw_id)
         # Old databases leave hostname empty; NMS Prime's own fallback name is cm-<id>.
-        record = Modem(row_id, v.hostname(name) if name else f"cm-{row_id}", v.mac(raw_mac), v.flag(public),
-                       v.flag(internet, default=True), v.ref(configfile_id), v.ref(contract_id), v.ref(qos_id), more)
+        record = Modem(
+            row_id,
+            v.hostname(name) if name else f"cm-{row_id}",
+            v.mac(raw_mac),
+            v.flag(public),
+            v.flag(internet, default=True),
+            v.ref(configfile_id),
+            v.ref(contract_id),
+            v.ref(qos_id),
+            more,
+        )
         contract = v.ref(c_id)
     except (v.InvalidValue, ValueError) as exc:
         rows.skip("modem", raw_id, exc)
@@ -323,8 +379,13 @@ class _Aliased:
 async def _fetch_mtas(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Mta]:
     if not schema.has_table("mta"):
         return []
-    columns = ["id", "modem_id", "mac", schema.column_or("mta", "type", "NULL"),
-               schema.column_or("mta", "configfile_id", "NULL")]
+    columns = [
+        "id",
+        "modem_id",
+        "mac",
+        schema.column_or("mta", "type", "NULL"),
+        schema.column_or("mta", "configfile_id", "NULL"),
+    ]
     result = await fetch(f"SELECT {packed(columns)} FROM mta WHERE {schema.live('mta')} ORDER BY id")
     mtas = []
     for row_id, modem_id, raw_mac, kind, configfile_id in unpacked(result, 5, "mta", rows):
@@ -339,17 +400,28 @@ async def _fetch_endpoints(fetch: Fetch, schema: Schema, rows: _Rows) -> list[En
     if not schema.has_table("endpoint"):
         return []
     version = " AND version = '4'" if schema.has("endpoint", "version") else ""
-    columns = ["id", "hostname", "mac", "modem_id", schema.column_or("endpoint", "fixed_ip", "0"),
-               schema.column_or("endpoint", "ip", "NULL")]
-    result = await fetch(f"SELECT {packed(columns)} FROM endpoint WHERE {schema.live('endpoint')}{version} "
-                         "ORDER BY id")
+    columns = [
+        "id",
+        "hostname",
+        "mac",
+        "modem_id",
+        schema.column_or("endpoint", "fixed_ip", "0"),
+        schema.column_or("endpoint", "ip", "NULL"),
+    ]
+    result = await fetch(f"SELECT {packed(columns)} FROM endpoint WHERE {schema.live('endpoint')}{version} ORDER BY id")
     endpoints = []
     for row_id, name, raw_mac, modem_id, fixed, ip in unpacked(result, 6, "endpoint", rows):
         try:
-            endpoints.append(Endpoint(
-                int(row_id), v.hostname(name), v.mac(raw_mac), v.ref(modem_id), v.flag(fixed),
-                v.ipv4(ip, required=False),
-            ))
+            endpoints.append(
+                Endpoint(
+                    int(row_id),
+                    v.hostname(name),
+                    v.mac(raw_mac),
+                    v.ref(modem_id),
+                    v.flag(fixed),
+                    v.ipv4(ip, required=False),
+                )
+            )
         except (v.InvalidValue, ValueError) as exc:
             rows.skip("endpoint", row_id, exc)
     return endpoints
@@ -387,7 +459,8 @@ async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
         plant.tftp, wanted = await _fetch_configfiles(fetch, schema)
         plant.tftp.modem_columns = tuple(_columns(schema, "modem", wanted.get("modem", set())))
     plant.modems, plant.contracts = await _fetch_modems(
-        fetch, schema, rows, plant.tftp.modem_columns if plant.tftp else ())
+        fetch, schema, rows, plant.tftp.modem_columns if plant.tftp else ()
+    )
     plant.mtas = await _fetch_mtas(fetch, schema, rows)
     plant.endpoints = await _fetch_endpoints(fetch, schema, rows)
     drop_duplicate_names(plant)
@@ -420,8 +493,14 @@ async def _fetch_configfiles(fetch: Fetch, schema: Schema) -> tuple[TftpInputs, 
         f"{cf('configfile', 'parent_id', 'NULL')}, {cf('configfile', 'firmware', 'NULL')} FROM configfile "
         f"WHERE {schema.live('configfile')} ORDER BY id"
     ):
-        out.configfiles[int(row_id)] = ConfigFile(int(row_id), str(name or ""), str(text or ""), str(device or "cm"),
-                                                  v.ref(parent), str(firmware) if firmware else None)
+        out.configfiles[int(row_id)] = ConfigFile(
+            int(row_id),
+            str(name or ""),
+            str(text or ""),
+            str(device or "cm"),
+            v.ref(parent),
+            str(firmware) if firmware else None,
+        )
     for configfile in out.configfiles.values():
         for table, column in placeholders(configfile.text):
             wanted.setdefault(table, set()).add(column)
@@ -435,24 +514,29 @@ async def _fetch_tftp(fetch: Fetch, schema: Schema, out: TftpInputs, wanted: dic
 
     if schema.has_table("qos"):
         names = sorted(schema.columns["qos"])
-        out.qos = {int(r["id"]): r for r in _dicts(names, await fetch(  # type: ignore[call-overload]
-            f"SELECT {', '.join(names)} FROM qos WHERE {schema.live('qos')}"))}
+        rows = await fetch(f"SELECT {', '.join(names)} FROM qos WHERE {schema.live('qos')}")
+        out.qos = {int(r["id"]): r for r in _dicts(names, rows)}  # type: ignore[call-overload]
     names = sorted(schema.columns["provbase"])
     rows = await fetch(f"SELECT {', '.join(names)} FROM provbase WHERE {schema.live('provbase')} ORDER BY id LIMIT 1")
     out.provbase = _dicts(names, rows)[0] if rows else {}
 
     if schema.has_table("mta"):
         mta_columns = _columns(schema, "mta", wanted.get("mta", set()) | {"id"})
-        for row in _dicts(mta_columns, await fetch(
-                f"SELECT {', '.join(mta_columns)} FROM mta WHERE {schema.live('mta')}")):
+        for row in _dicts(
+            mta_columns, await fetch(f"SELECT {', '.join(mta_columns)} FROM mta WHERE {schema.live('mta')}")
+        ):
             out.mtas[int(row["id"])] = row  # type: ignore[call-overload]
     if schema.has_table("phonenumber") and "phonenumber" in wanted:
         phone_columns = _columns(schema, "phonenumber", wanted["phonenumber"] | {"id", "mta_id", "port", "active"})
-        for row in _dicts(phone_columns, await fetch(
-                f"SELECT {', '.join(phone_columns)} FROM phonenumber WHERE {schema.live('phonenumber')} "
-                "ORDER BY port")):
+        for row in _dicts(
+            phone_columns,
+            await fetch(
+                f"SELECT {', '.join(phone_columns)} FROM phonenumber WHERE {schema.live('phonenumber')} ORDER BY port"
+            ),
+        ):
             out.phonenumbers.setdefault(int(row["mta_id"]), {})[int(row["port"])] = row  # type: ignore[call-overload]
     if schema.has("modem_option", "key"):
         for modem_id, key, value in await fetch(
-                f"SELECT modem_id, `key`, value FROM modem_option WHERE {schema.live('modem_option')}"):
+            f"SELECT modem_id, `key`, value FROM modem_option WHERE {schema.live('modem_option')}"
+        ):
             out.modem_options.setdefault(int(modem_id), {})[str(key)] = "" if value is None else str(value)

@@ -82,7 +82,7 @@ def slice_bounds(hosts: bytes, other_hosts: int, jobs: int) -> list[tuple[int, i
     bounds, start = [], 0
     for lines in cuts:
         end = max(start, round(lines * per_line))
-        if 0 < end < len(hosts) and hosts[end - 1:end] != b"\n":
+        if 0 < end < len(hosts) and hosts[end - 1 : end] != b"\n":
             newline = hosts.find(b"\n", end)
             end = len(hosts) if newline < 0 else newline + 1
         bounds.append((start, end, hosts.count(b"\n", 0, start) + 1))
@@ -91,8 +91,9 @@ def slice_bounds(hosts: bytes, other_hosts: int, jobs: int) -> list[tuple[int, i
     return bounds
 
 
-def part_files(conf: bytes, hosts: bytes, other_hosts: int, jobs: int, staging: Path
-               ) -> tuple[list[Part], dict[Path, bytes]]:
+def part_files(
+    conf: bytes, hosts: bytes, other_hosts: int, jobs: int, staging: Path
+) -> tuple[list[Part], dict[Path, bytes]]:
     """The parts and the files they need, from the staged ``dhcpd.conf`` and ``modems-host.conf`` (pure)."""
     hosts_path = staging / HOSTS_FILE
     include = f'include "{hosts_path}";'.encode()
@@ -122,8 +123,9 @@ def _part_conf(conf: bytes, hosts_path: Path, piece: Path, *, everything: bool) 
     return _INCLUDE.sub(replace, conf)
 
 
-def staged_parts(staging: Path, artifacts: Sequence[Artifact], live: Path, configured_jobs: int, cpus: int
-                 ) -> list[Part]:
+def staged_parts(
+    staging: Path, artifacts: Sequence[Artifact], live: Path, configured_jobs: int, cpus: int
+) -> list[Part]:
     """Plan the parts for ``artifacts`` as staged in ``staging`` (include paths pointing there instead of ``live``)
     and write the parts' files; one part, the staged dhcpd.conf, when not split."""
     whole = [Part(staging / "dhcpd.conf")]
@@ -159,8 +161,14 @@ _SUBNET = re.compile(rb"^\s*subnet (\S+) netmask (\S+)")
 _HOST = re.compile(rb"^\s*host (\S+) ")
 
 
-def owners(output: str, staging: Path, live: Path, data: dict[str, bytes], hosts: dict[str, str],
-           pools: dict[tuple[int, str], int]) -> tuple[str, list[str]]:
+def owners(
+    output: str,
+    staging: Path,
+    live: Path,
+    data: dict[str, bytes],
+    hosts: dict[str, str],
+    pools: dict[tuple[int, str], int],
+) -> tuple[str, list[str]]:
     """dhcpd's message with the staged paths as the live files' names, and the object its first error came from.
 
     ``data`` is the staged set by relative path, ``hosts`` a host name's row (``modem 100001``), ``pools`` the

@@ -102,10 +102,13 @@ class Poller:
         self.detector = ChangeDetector(tables, self.session.schema, self.config.service.full_check_interval)
         scanned = unindexed(tables, self.session.schema)
         if scanned and not reconnect:  # once per start: advice, not an error
-            log.info("poll.updated_at_unindexed", tables=scanned,
-                     advice="while the master writes these tables (modem status), each poll scans them; "
-                            "README, deployment step 8: ALTER TABLE <table> ADD INDEX <table>_updated_at "
-                            "(updated_at) on the master")
+            log.info(
+                "poll.updated_at_unindexed",
+                tables=scanned,
+                advice="while the master writes these tables (modem status), each poll scans them; "
+                "README, deployment step 8: ALTER TABLE <table> ADD INDEX <table>_updated_at "
+                "(updated_at) on the master",
+            )
         await self._judge_role()
         return reconnect
 
@@ -115,8 +118,12 @@ class Poller:
         try:
             await session.open_scanner()
         except DatabaseError as exc:
-            log.warning("poll.scan_connection_failed", node=session.node, reason=str(exc),
-                        effect="large tables without an updated_at index are scanned in one statement")
+            log.warning(
+                "poll.scan_connection_failed",
+                node=session.node,
+                reason=str(exc),
+                effect="large tables without an updated_at index are scanned in one statement",
+            )
             return
         log.info("poll.scan_connection_opened", node=session.node, tables=tables)
 

@@ -35,8 +35,13 @@ S = TypeVar("S", bound=Stage)
 class Rebuilder:
     """Runs rebuilds for one frozen config, through the registered stages."""
 
-    def __init__(self, config: Config, addresses: frozenset[str] | None = None, roles: Roles | None = None,
-                 stages: Sequence[type[Stage]] = STAGES) -> None:
+    def __init__(
+        self,
+        config: Config,
+        addresses: frozenset[str] | None = None,
+        roles: Roles | None = None,
+        stages: Sequence[type[Stage]] = STAGES,
+    ) -> None:
         self.config = config
         self.addresses = local_addresses() if addresses is None else addresses
         self.roles = roles or Roles(config, self.addresses)
@@ -68,8 +73,15 @@ class Rebuilder:
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2
         return await self.db.read_with_retry(attempts, limit, tftp=self.config.tftp.enabled)
 
-    async def rebuild(self, *, dry_run: bool = False, force: bool = False, allow_restart: bool = True,
-                      attempts: int = 3, full: bool = True) -> RebuildResult:
+    async def rebuild(
+        self,
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        allow_restart: bool = True,
+        attempts: int = 3,
+        full: bool = True,
+    ) -> RebuildResult:
         """One rebuild of every stage.
 
         ``allow_restart`` False (the service's restart pacing) renders and compares but, if a disruptive stage's
@@ -79,12 +91,21 @@ class Rebuilder:
         with collector_paused():
             started = time.perf_counter()
             snapshot = await self.read(attempts)
-            return await self.apply(snapshot, dry_run=dry_run, force=force, allow_restart=allow_restart, full=full,
-                                    started=started)
+            return await self.apply(
+                snapshot, dry_run=dry_run, force=force, allow_restart=allow_restart, full=full, started=started
+            )
 
-    async def apply(self, snapshot: Snapshot, *, dry_run: bool = False, force: bool = False,
-                    allow_restart: bool = True, full: bool = True, stages: Sequence[str] | None = None,
-                    started: float | None = None) -> RebuildResult:
+    async def apply(
+        self,
+        snapshot: Snapshot,
+        *,
+        dry_run: bool = False,
+        force: bool = False,
+        allow_restart: bool = True,
+        full: bool = True,
+        stages: Sequence[str] | None = None,
+        started: float | None = None,
+    ) -> RebuildResult:
         """The rebuild of an already read ``snapshot`` (``stages``: only those, by name; ``started``: the
         ``perf_counter`` reading before the snapshot was read, for its duration)."""
         started = time.perf_counter() if started is None else started
@@ -167,8 +188,11 @@ class Rebuilder:
                 log.info(f"{stage.name}.pending_restart_done")
             return
         if action is Action.ACTIVATE:
-            raise RestartError(f"{stage.service} restart for the set a crashed run swapped in failed "
-                               f"({done.describe()})", done.output, rolled_back=False)
+            raise RestartError(
+                f"{stage.service} restart for the set a crashed run swapped in failed ({done.describe()})",
+                done.output,
+                rolled_back=False,
+            )
         log.error(f"{stage.name}.restart_failed", command=done.describe(), output=done.output.strip()[-2000:])
         restored, removed = stage.rollback(run)
         again = await stage.activate(run)

@@ -69,8 +69,13 @@ def resolve_pair(config: Config, provha: ProvHA | None, addresses: frozenset[str
     are used, else ``last``, the pair of the last row read; only if there never was one is it an error.
     """
     if provha is None and last is not None and not (config.own_ip and config.peer_ip) and config.role != "master":
-        return Pair("slave", "the last provha row read (the table has no live row now)", last.own_ip,
-                    last.peer_ip, last.own_dns_secret)
+        return Pair(
+            "slave",
+            "the last provha row read (the table has no live row now)",
+            last.own_ip,
+            last.peer_ip,
+            last.own_dns_secret,
+        )
     role, source = decide_role(config, provha, addresses)
     if role == "master":
         raise MasterRoleError(f"this host is the ProvHA master ({source}); provha-daemon runs on the slave only")

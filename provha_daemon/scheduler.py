@@ -82,8 +82,9 @@ class _Pending:
 class Scheduler:
     """The loop's decisions for one service configuration; ``now`` is monotonic seconds, ``wall`` epoch seconds."""
 
-    def __init__(self, settings: ServiceConfig, random: Callable[[], float] = _random.random,
-                 state: State | None = None) -> None:
+    def __init__(
+        self, settings: ServiceConfig, random: Callable[[], float] = _random.random, state: State | None = None
+    ) -> None:
         self.random = random
         self.state = state or State()
         self.pending = _Pending()

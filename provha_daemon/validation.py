@@ -20,7 +20,7 @@ HOSTNAME_PATTERN = rf"{_LABEL}(?:\.{_LABEL})*"
 _HOSTNAME = re.compile(rf"^{HOSTNAME_PATTERN}$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 # Printable ASCII without the two characters that could end a dhcpd string literal.
-_DHCP_STRING = re.compile(r'^[\x20-\x21\x23-\x5b\x5d-\x7e]+$')
+_DHCP_STRING = re.compile(r"^[\x20-\x21\x23-\x5b\x5d-\x7e]+$")
 
 
 def is_none(value: object) -> bool:

@@ -29,8 +29,9 @@ def signature(st: os.stat_result) -> bytes:
     return f"{st.st_ino} {st.st_size} {ns // 1_000_000_000}.{ns % 1_000_000_000:09d}0".encode()
 
 
-def write_file(folder: str, name: str, data: bytes, mode: int, owner: tuple[int, int] | None,
-               chmod: bool, fsync: bool = False) -> os.stat_result:
+def write_file(
+    folder: str, name: str, data: bytes, mode: int, owner: tuple[int, int] | None, chmod: bool, fsync: bool = False
+) -> os.stat_result:
     """``folder/name`` replaced by ``data`` through a temp file in the same directory; its stat right after.
 
     The one atomic file write of the application. The temp file is created with the final mode (O_EXCL: a
@@ -56,7 +57,7 @@ def write_file(folder: str, name: str, data: bytes, mode: int, owner: tuple[int,
             if done < len(data):  # a short write: rare, so the slicing is only paid then
                 view = memoryview(data)[done:]
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
             if fsync:
                 os.fsync(fd)
             st = os.fstat(fd)
@@ -70,8 +71,9 @@ def write_file(folder: str, name: str, data: bytes, mode: int, owner: tuple[int,
     return st  # rename keeps inode, size and mtime
 
 
-def serve(directory: str, mode: int, owner: tuple[int, int] | None, chmod: bool, frames: IO[bytes],
-          results: IO[bytes]) -> None:
+def serve(
+    directory: str, mode: int, owner: tuple[int, int] | None, chmod: bool, frames: IO[bytes], results: IO[bytes]
+) -> None:
     """Write every frame's file under ``directory``, one result line per frame."""
     known: set[str] = set()
     header = _FRAME.size

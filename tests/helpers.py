@@ -74,9 +74,17 @@ class Setup:
     tftp_dir: Path
 
 
-def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top: str = "",
-                 hosts: list[str] | None = None, with_omapi: bool = True, service: str | None = None,
-                 extra_tftp: str = "") -> Setup:
+def write_config(
+    tmp_path: Path,
+    db: PlantDB,
+    *,
+    extra_dhcp: str = "",
+    extra_top: str = "",
+    hosts: list[str] | None = None,
+    with_omapi: bool = True,
+    service: str | None = None,
+    extra_tftp: str = "",
+) -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
     tftp_dir = tmp_path / "tftpboot"
@@ -98,6 +106,6 @@ def write_config(tmp_path: Path, db: PlantDB, *, extra_dhcp: str = "", extra_top
         f'check_command = ["{check.script}", "is-active"]\ncheck_delay = 0.0\n'
         f'server_fqdn = "slave.nmsprime.test"\ntime_offset = 3600\nfile_group = ""\n{omapi}{extra_dhcp}'
         f'\n[tftp]\ndir = "{tftp_dir}"\n{extra_tftp}'
-        + (f"\n[service]\nstate_file = \"{tmp_path / 'run' / 'state.json'}\"\n{service}" if service is not None else "")
+        + (f'\n[service]\nstate_file = "{tmp_path / "run" / "state.json"}"\n{service}' if service is not None else "")
     )
     return Setup(config, dhcp_dir, restart, check, tftp_dir)

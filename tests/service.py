@@ -50,7 +50,7 @@ class NotifySocket:
     def values(self, key: str) -> list[str]:
         """The values received for one key (READY, STATUS, WATCHDOG, ...)."""
         prefix = f"{key}="
-        return [line[len(prefix):] for _, line in self.lines() if line.startswith(prefix)]
+        return [line[len(prefix) :] for _, line in self.lines() if line.startswith(prefix)]
 
     def wait_for(self, predicate: Callable[[list[tuple[float, str]]], bool], timeout: float = WAIT) -> None:
         """Wait until ``predicate(lines)`` holds."""
@@ -71,8 +71,9 @@ class NotifySocket:
 class Daemon:
     """``python -m provha_daemon --config …`` as a real process, its JSON log captured in a file."""
 
-    def __init__(self, config: Path, *args: str, notify: NotifySocket | None = None,
-                 watchdog_usec: int | None = None) -> None:
+    def __init__(
+        self, config: Path, *args: str, notify: NotifySocket | None = None, watchdog_usec: int | None = None
+    ) -> None:
         self.log = config.with_name(f"daemon-{time.monotonic_ns()}.log")
         env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")}
         if notify is not None:
@@ -82,7 +83,10 @@ class Daemon:
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "provha_daemon", "--config", str(config), *args],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
             )
 
     def events(self, name: str | None = None) -> list[dict[str, Any]]:
@@ -95,8 +99,13 @@ class Daemon:
                     found.append(event)
         return found
 
-    def wait_event(self, name: str, predicate: Callable[[dict[str, Any]], bool] = lambda e: True,
-                   count: int = 1, timeout: float = WAIT) -> list[dict[str, Any]]:
+    def wait_event(
+        self,
+        name: str,
+        predicate: Callable[[dict[str, Any]], bool] = lambda e: True,
+        count: int = 1,
+        timeout: float = WAIT,
+    ) -> list[dict[str, Any]]:
         """Wait until at least ``count`` events named ``name`` match ``predicate``."""
         deadline = time.monotonic() + timeout
         while True:

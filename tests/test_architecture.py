@@ -28,13 +28,36 @@ def _ours(path: Path) -> set[str]:
 
 RULES = [
     # (files, forbidden module prefixes, why)
-    ("render/*.py", ("provha_daemon.loader", "provha_daemon.db", "provha_daemon.apply", "provha_daemon.stages",
-                     "provha_daemon.rebuild", "provha_daemon.daemon"), "render is pure: records in, text out"),
+    (
+        "render/*.py",
+        (
+            "provha_daemon.loader",
+            "provha_daemon.db",
+            "provha_daemon.apply",
+            "provha_daemon.stages",
+            "provha_daemon.rebuild",
+            "provha_daemon.daemon",
+        ),
+        "render is pure: records in, text out",
+    ),
     ("records.py", ("provha_daemon.loader", "provha_daemon.db", "provha_daemon.render"), "records are plain data"),
-    ("stages/*.py", ("provha_daemon.daemon", "provha_daemon.scheduler", "provha_daemon.poller",
-                     "provha_daemon.rebuild"), "a stage knows its service, not the loop"),
-    ("scheduler.py", ("provha_daemon.db", "provha_daemon.rebuild", "provha_daemon.stages", "provha_daemon.poller",
-                      "provha_daemon.services", "provha_daemon.apply"), "the scheduler decides, it does no I/O"),
+    (
+        "stages/*.py",
+        ("provha_daemon.daemon", "provha_daemon.scheduler", "provha_daemon.poller", "provha_daemon.rebuild"),
+        "a stage knows its service, not the loop",
+    ),
+    (
+        "scheduler.py",
+        (
+            "provha_daemon.db",
+            "provha_daemon.rebuild",
+            "provha_daemon.stages",
+            "provha_daemon.poller",
+            "provha_daemon.services",
+            "provha_daemon.apply",
+        ),
+        "the scheduler decides, it does no I/O",
+    ),
 ]
 
 
@@ -68,6 +91,11 @@ def test_exit_codes_live_in_the_cli_alone() -> None:
     for path in PACKAGE.rglob("*.py"):
         if path.name == "cli.py" or "docsis" in path.parts:
             continue
-        names = {t.id for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Assign)
-                 for t in node.targets if isinstance(t, ast.Name)}
+        names = {
+            t.id
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Assign)
+            for t in node.targets
+            if isinstance(t, ast.Name)
+        }
         assert not {n for n in names if n.startswith("EXIT_")}, path

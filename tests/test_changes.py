@@ -40,15 +40,16 @@ async def test_own_polls_do_not_move_the_gate(watched: tuple[PlantDB, Session, C
         assert not (await detector.poll(session.query, next(_clock))).fingerprinted
 
 
-async def test_reads_of_other_sessions_do_not_move_the_gate(
-        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+async def test_reads_of_other_sessions_do_not_move_the_gate(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """Other sessions' reads (the GUI on the slave, a snapshot read inside a transaction) open no fingerprint read,
     though each InnoDB read moves the server's Handler_commit."""
     db, session, detector = watched
     commits = "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'HANDLER_COMMIT'"
     before = int(db.execute(commits)[0][0])
-    db.execute("SELECT COUNT(*), MAX(mac) FROM modem; START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY;"
-               "SELECT COUNT(*) FROM mta; ROLLBACK")
+    db.execute(
+        "SELECT COUNT(*), MAX(mac) FROM modem; START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY;"
+        "SELECT COUNT(*) FROM mta; ROLLBACK"
+    )
     assert int(db.execute(commits)[0][0]) > before
     assert not (await detector.poll(session.query, next(_clock))).fingerprinted
 
@@ -75,7 +76,8 @@ async def test_changes_are_seen(watched: tuple[PlantDB, Session, ChangeDetector]
 
 
 async def test_status_writes_and_unwatched_tables_change_nothing(
-        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    watched: tuple[PlantDB, Session, ChangeDetector],
+) -> None:
     """The master's status-column writes (no updated_at) and writes to unwatched tables report no change."""
     db, session, detector = watched
     db.execute("UPDATE modem SET us_pwr = 42, phy_updated_at = NOW(); UPDATE global_config SET headline1 = 'x'")
@@ -92,8 +94,7 @@ async def test_recheck_after_a_gate_move(watched: tuple[PlantDB, Session, Change
     assert not (await detector.poll(session.query, next(_clock))).fingerprinted
 
 
-async def test_full_check_runs_even_when_the_gate_is_still(
-        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+async def test_full_check_runs_even_when_the_gate_is_still(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """Every full_check_interval the fingerprints are read whatever the gate says."""
     _, session, detector = watched
     detector.full_check_interval = 0
@@ -144,14 +145,16 @@ async def test_hard_delete_after_updates_is_seen(watched: tuple[PlantDB, Session
 
 
 async def test_a_written_table_is_re_read_until_its_write_is_surely_seen(
-        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    watched: tuple[PlantDB, Session, ChangeDetector],
+) -> None:
     """A written table is fingerprinted on every gate move until a fingerprint started 1.25 s after the start of
     its UPDATE_TIME second (the write's latest moment plus the commit margin), and not for seconds longer."""
     db, session, detector = watched
     db.execute("UPDATE endpoint SET hostname = 'ep-renamed', updated_at = NOW() WHERE id = 200003")
     assert (await detector.poll(session.query, next(_clock))).changed == {"endpoint"}
-    stamped = db.execute("SELECT UPDATE_TIME FROM information_schema.TABLES "
-                         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'endpoint'")[0][0]
+    stamped = db.execute(
+        "SELECT UPDATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'endpoint'"
+    )[0][0]
     skipped_after = None
     for i in range(40):
         db.execute(f"UPDATE global_config SET headline1 = 'moves the gate {i}'")
@@ -172,19 +175,22 @@ def _past_the_seed_second(db: PlantDB) -> None:
     """Wait until the database clock is a whole second past the seed load's UPDATE_TIME (one-second resolution),
     so that every write that follows falls in a later second."""
     seeded = db.execute("SELECT MAX(UPDATE_TIME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
-    wait_until(lambda: db.execute("SELECT NOW()")[0][0] > seeded[0][0] + dt.timedelta(seconds=1),
-               what="a database second after the seed load's")
+    wait_until(
+        lambda: db.execute("SELECT NOW()")[0][0] > seeded[0][0] + dt.timedelta(seconds=1),
+        what="a database second after the seed load's",
+    )
 
 
 def _insert_copy(db: PlantDB, table: str, source: int, new_id: int, hostname: str, mac: str) -> None:
     """Insert a copy of one row under a new id, name and MAC (every other column as the seed has it)."""
-    db.execute(f"CREATE TEMPORARY TABLE copy AS SELECT * FROM {table} WHERE id = {source};"
-               f"UPDATE copy SET id = {new_id}, hostname = '{hostname}', mac = '{mac}', updated_at = NOW();"
-               f"INSERT INTO {table} SELECT * FROM copy")
+    db.execute(
+        f"CREATE TEMPORARY TABLE copy AS SELECT * FROM {table} WHERE id = {source};"
+        f"UPDATE copy SET id = {new_id}, hostname = '{hostname}', mac = '{mac}', updated_at = NOW();"
+        f"INSERT INTO {table} SELECT * FROM copy"
+    )
 
 
-async def test_hard_delete_after_an_uncounted_insert_is_seen(
-        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+async def test_hard_delete_after_an_uncounted_insert_is_seen(watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
     """An insert seen by MAX(id) alone refreshes the row count, so a later delete back to the old count is seen."""
     db, session, detector = watched
     _insert_copy(db, "endpoint", 200003, 200099, "ep-new", "00:11:22:33:44:55")
@@ -230,11 +236,13 @@ def _recording(session: Session, statements: list[str]) -> Any:
     async def query(sql: str) -> Sequence[Sequence[Any]]:
         statements.append(sql)
         return await session.query(sql)
+
     return query
 
 
 async def test_with_the_index_a_status_write_poll_is_one_statement(
-        indexed: tuple[PlantDB, Session, ChangeDetector]) -> None:
+    indexed: tuple[PlantDB, Session, ChangeDetector],
+) -> None:
     """modem's MAX(id) and MAX(updated_at) ride in the gate: the master's status writes cost no second query."""
     db, session, detector = indexed
     for value in range(3):
@@ -253,8 +261,9 @@ async def test_with_the_index_a_status_write_poll_is_one_statement(
         ("DELETE FROM modem WHERE id = 100012", 2),  # not the newest row: only COUNT(*) can show it
     ],
 )
-async def test_with_the_index_changes_are_still_seen(indexed: tuple[PlantDB, Session, ChangeDetector],
-                                                      sql: str, queries: int) -> None:
+async def test_with_the_index_changes_are_still_seen(
+    indexed: tuple[PlantDB, Session, ChangeDetector], sql: str, queries: int
+) -> None:
     """Updates and soft deletes are seen from the gate's own fingerprint; a hard delete still reads the count."""
     db, session, detector = indexed
     db.execute(sql)
@@ -273,8 +282,9 @@ async def test_with_the_index_an_insert_refreshes_the_count(indexed: tuple[Plant
     assert (await detector.poll(session.query, next(_clock))).changed == {"modem"}
 
 
-async def test_large_tables_without_the_index_are_named(indexed: tuple[PlantDB, Session, ChangeDetector],
-                                                        watched: tuple[PlantDB, Session, ChangeDetector]) -> None:
+async def test_large_tables_without_the_index_are_named(
+    indexed: tuple[PlantDB, Session, ChangeDetector], watched: tuple[PlantDB, Session, ChangeDetector]
+) -> None:
     """The service names the large tables whose fingerprint is a scan: modem and contract on the stock schema,
     contract alone once modem has the index."""
     _, stock, _ = watched
@@ -314,16 +324,16 @@ def _scan(session: Session) -> Any:
         "DELETE FROM modem WHERE id = {below_highest}",  # upper half, not the newest row: only the count shows it
     ],
 )
-async def test_a_split_scan_sees_changes_in_either_half(split: tuple[PlantDB, Session, ChangeDetector],
-                                                         sql: str) -> None:
+async def test_a_split_scan_sees_changes_in_either_half(
+    split: tuple[PlantDB, Session, ChangeDetector], sql: str
+) -> None:
     """modem's scan is split at the middle id over two connections; a change in either half is seen."""
     db, session, detector = split
     ids = [row[0] for row in db.execute("SELECT id FROM modem ORDER BY id")]
     db.execute(sql.format(lowest=ids[0], highest=ids[-1], below_highest=ids[-2]))
     main: list[str] = []
     scanned: list[str] = []
-    poll = await detector.poll(_recording(session, main), next(_clock),
-                               _recording(session.scanner, scanned))  # type: ignore[arg-type]
+    poll = await detector.poll(_recording(session, main), next(_clock), _recording(session.scanner, scanned))  # type: ignore[arg-type]
     assert poll.changed == {"modem"}
     at = detector.split_at["modem"]
     assert any(f"FROM modem WHERE id <= {at}" in sql for sql in main)

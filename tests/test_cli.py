@@ -17,8 +17,10 @@ from provha_daemon.cli import main
 from tests.dbserver import MariaDBServer, PlantDB, PlantFactory
 from tests.helpers import Setup, write_config
 
-pytestmark = pytest.mark.skipif(shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
-                                reason="ISC dhcpd is not installed (scripts/install-system-packages)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
+    reason="ISC dhcpd is not installed (scripts/install-system-packages)",
+)
 
 
 def _run(setup: Setup, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict[str, object]], str]:
@@ -44,8 +46,9 @@ def netgw(tmp_path: Path, plant_db: PlantFactory) -> tuple[PlantDB, Setup]:
     return db, write_config(tmp_path, db)
 
 
-def test_once_writes_the_set_and_names_skipped_rows(netgw: tuple[PlantDB, Setup],
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_once_writes_the_set_and_names_skipped_rows(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A first --once writes every file, restarts dhcpd once, and exits 4 naming each malformed row."""
     _, setup = netgw
     code, events, _ = _run(setup, capsys, "--once")
@@ -62,8 +65,9 @@ def test_once_writes_the_set_and_names_skipped_rows(netgw: tuple[PlantDB, Setup]
     assert (setup.dhcp_dir / "dhcpd.conf").stat().st_mode & 0o777 == 0o640
 
 
-def test_second_run_changes_nothing_and_does_not_restart(netgw: tuple[PlantDB, Setup],
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_second_run_changes_nothing_and_does_not_restart(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """With the database unchanged a second --once rewrites no file and does not restart dhcpd."""
     _, setup = netgw
     _run(setup, capsys, "--once")
@@ -75,8 +79,7 @@ def test_second_run_changes_nothing_and_does_not_restart(netgw: tuple[PlantDB, S
     assert setup.restart.count() == 1
 
 
-def test_clean_plant_exits_zero(tmp_path: Path, plant_db: PlantFactory,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_clean_plant_exits_zero(tmp_path: Path, plant_db: PlantFactory, capsys: pytest.CaptureFixture[str]) -> None:
     """Without malformed rows --once exits 0."""
     db = plant_db("netgw")
     db.execute("DELETE FROM modem WHERE id IN (100008, 100009); DELETE FROM endpoint WHERE id = 200006")
@@ -97,8 +100,9 @@ def test_soft_deleted_modem_disappears(netgw: tuple[PlantDB, Setup], capsys: pyt
     assert setup.restart.count() == 2
 
 
-def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, Setup],
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_optional_is_rejected_and_live_files_stay(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A broken ippool.optional fails dhcpd -t: exit 5, dhcpd's message logged with the live file's name and the
     pool it came from, live files byte-identical."""
     db, setup = netgw
@@ -116,8 +120,9 @@ def test_broken_optional_is_rejected_and_live_files_stay(netgw: tuple[PlantDB, S
     assert setup.restart.count() == 1
 
 
-def test_unwritable_tftp_file_exits_8_and_keeps_dhcp(netgw: tuple[PlantDB, Setup],
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_tftp_file_exits_8_and_keeps_dhcp(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A TFTP config that cannot be written (a directory in its place) exits 8 naming the path; the DHCP set
     with the modem's new MAC is not swapped in and dhcpd is not restarted."""
     db, setup = netgw
@@ -161,9 +166,9 @@ def test_failed_check_rolls_back(netgw: tuple[PlantDB, Setup], capsys: pytest.Ca
     assert _tree(setup.dhcp_dir) == before
 
 
-def test_database_down_exits_3_in_bounded_time(tmp_path: Path, plant_db: PlantFactory,
-                                               private_mariadb: MariaDBServer,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_database_down_exits_3_in_bounded_time(
+    tmp_path: Path, plant_db: PlantFactory, private_mariadb: MariaDBServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With the only database node stopped, --once gives up with exit 3 and leaves the files alone."""
     db = plant_db("netgw", server=private_mariadb)
     setup = write_config(tmp_path, db)
@@ -178,8 +183,9 @@ def test_database_down_exits_3_in_bounded_time(tmp_path: Path, plant_db: PlantFa
     assert _tree(setup.dhcp_dir) == before
 
 
-def test_falls_over_to_the_next_node(tmp_path: Path, plant_db: PlantFactory,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_falls_over_to_the_next_node(
+    tmp_path: Path, plant_db: PlantFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A dead first node is skipped and the next configured node is read."""
     db = plant_db("netgw")
     setup = write_config(tmp_path, db, hosts=["127.0.0.3", db.host])
@@ -207,8 +213,9 @@ def test_config_error_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "database.port" in capsys.readouterr().out
 
 
-def test_dry_run_prints_diff_and_changes_nothing(netgw: tuple[PlantDB, Setup],
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_prints_diff_and_changes_nothing(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """--dry-run validates with dhcpd -t, prints a unified diff on stdout and leaves live files and dhcpd alone."""
     db, setup = netgw
     _run(setup, capsys, "--once")
@@ -237,9 +244,9 @@ def test_password_never_logged(netgw: tuple[PlantDB, Setup], capsys: pytest.Capt
     assert "Access denied" in text
 
 
-def test_restart_command_does_not_inherit_notify_socket(netgw: tuple[PlantDB, Setup],
-                                                        capsys: pytest.CaptureFixture[str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restart_command_does_not_inherit_notify_socket(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Commands the daemon runs never see NOTIFY_SOCKET."""
     _, setup = netgw
     monkeypatch.setenv("NOTIFY_SOCKET", str(setup.config.parent / "notify.sock"))
@@ -248,8 +255,9 @@ def test_restart_command_does_not_inherit_notify_socket(netgw: tuple[PlantDB, Se
     assert not Path(f"{setup.restart.calls}.env").exists()
 
 
-def test_foreign_files_in_the_dhcp_directory_survive(netgw: tuple[PlantDB, Setup],
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_foreign_files_in_the_dhcp_directory_survive(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """Files the daemon does not render (OMAPI K* keys, an operator's extra .conf) are never removed."""
     _, setup = netgw
     setup.dhcp_dir.mkdir(parents=True)
@@ -263,8 +271,9 @@ def test_foreign_files_in_the_dhcp_directory_survive(netgw: tuple[PlantDB, Setup
     assert not (setup.dhcp_dir / "cmts_gws" / "4.conf").exists()
 
 
-def test_omapi_key_is_kept_from_the_live_failover_conf(tmp_path: Path, plant_db: PlantFactory,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_omapi_key_is_kept_from_the_live_failover_conf(
+    tmp_path: Path, plant_db: PlantFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without an OMAPI secret in the config, the key of the live failover.conf is carried over."""
     db = plant_db("netgw")
     setup = write_config(tmp_path, db, with_omapi=False)
@@ -280,13 +289,16 @@ def test_omapi_key_is_kept_from_the_live_failover_conf(tmp_path: Path, plant_db:
     assert "omapi-key slave_omapi_key;" in text
 
 
-def test_malformed_addresses_are_skipped_and_named(netgw: tuple[PlantDB, Setup],
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_addresses_are_skipped_and_named(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A bad endpoint IP, a pool router that is no IPv4 and a pool range outside its subnet skip only those rows."""
     db, setup = netgw
-    db.execute("UPDATE endpoint SET ip = '192.0.2.300' WHERE id = 200004;"
-               "UPDATE ippool SET router_ip = '10.20.0.1; deny all' WHERE id = 4;"
-               "UPDATE ippool SET ip_pool_end = '10.99.0.9' WHERE id = 5")
+    db.execute(
+        "UPDATE endpoint SET ip = '192.0.2.300' WHERE id = 200004;"
+        "UPDATE ippool SET router_ip = '10.20.0.1; deny all' WHERE id = 4;"
+        "UPDATE ippool SET ip_pool_end = '10.99.0.9' WHERE id = 5"
+    )
     code, events, _ = _run(setup, capsys, "--once")
     assert code == 4
     skipped = {(e["table"], e["id"]): e["reason"] for e in events if e["event"] == "row.skipped"}
@@ -298,8 +310,9 @@ def test_malformed_addresses_are_skipped_and_named(netgw: tuple[PlantDB, Setup],
     assert "ep-outside" not in (setup.dhcp_dir / "endpoints-host.conf").read_text()
 
 
-def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_drop_guard_refuses_once_unless_forced(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """--once refuses (exit 7, files kept) a set losing over half the modem hosts; --force applies it."""
     db, setup = netgw
     _run(setup, capsys, "--once")
@@ -316,8 +329,9 @@ def test_drop_guard_refuses_once_unless_forced(netgw: tuple[PlantDB, Setup],
     assert "cm-100004" not in (setup.dhcp_dir / "modems-host.conf").read_text()
 
 
-def _failing_change(db: PlantDB, setup: Setup, capsys: pytest.CaptureFixture[str],
-                    sql: str) -> tuple[int, dict[str, object], dict[str, bytes]]:
+def _failing_change(
+    db: PlantDB, setup: Setup, capsys: pytest.CaptureFixture[str], sql: str
+) -> tuple[int, dict[str, object], dict[str, bytes]]:
     """A first --once, ``sql``, a second --once: its exit code, its one rebuild.failed event, the files before."""
     _run(setup, capsys, "--once")
     before = _tree(setup.dhcp_dir)
@@ -327,17 +341,21 @@ def _failing_change(db: PlantDB, setup: Setup, capsys: pytest.CaptureFixture[str
     return code, failed, before
 
 
-@pytest.mark.parametrize(("sql", "column"), [
-    ("domain_name = 'bad domain!'", "domain_name"),
-    ("domain_name = NULL", "domain_name"),
-    ("dhcp_def_lease_time = 0", "dhcp_def_lease_time"),
-    ("dhcp_max_lease_time = 0", "dhcp_max_lease_time"),
-    ("max_cpe = -1", "max_cpe"),
-    ("max_cpe = 300", "max_cpe"),
-    ("deleted_at = NOW()", ""),  # no live provbase row at all
-])
-def test_bad_provbase_value_refuses_dhcp_with_exit_9(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str],
-                                                      sql: str, column: str) -> None:
+@pytest.mark.parametrize(
+    ("sql", "column"),
+    [
+        ("domain_name = 'bad domain!'", "domain_name"),
+        ("domain_name = NULL", "domain_name"),
+        ("dhcp_def_lease_time = 0", "dhcp_def_lease_time"),
+        ("dhcp_max_lease_time = 0", "dhcp_max_lease_time"),
+        ("max_cpe = -1", "max_cpe"),
+        ("max_cpe = 300", "max_cpe"),
+        ("deleted_at = NOW()", ""),  # no live provbase row at all
+    ],
+)
+def test_bad_provbase_value_refuses_dhcp_with_exit_9(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], sql: str, column: str
+) -> None:
     """A provbase value the DHCP set is rendered from refuses that set (exit 9, table, id and column named): the
     live DHCP files stay, dhcpd is not restarted, no traceback; a second run after the fix applies."""
     db, setup = netgw
@@ -346,13 +364,16 @@ def test_bad_provbase_value_refuses_dhcp_with_exit_9(netgw: tuple[PlantDB, Setup
     assert failed["error_type"] == "RowError" and failed["exit_code"] == 9
     assert str(failed["error"]).startswith(f"provbase 1 {column}:" if column else "provbase: ")
     assert _tree(setup.dhcp_dir) == before and setup.restart.count() == 1
-    db.execute("UPDATE provbase SET domain_name = 'nmsprime.test', dhcp_def_lease_time = 86400, "
-               "dhcp_max_lease_time = 172800, max_cpe = 3, deleted_at = NULL")
+    db.execute(
+        "UPDATE provbase SET domain_name = 'nmsprime.test', dhcp_def_lease_time = 86400, "
+        "dhcp_max_lease_time = 172800, max_cpe = 3, deleted_at = NULL"
+    )
     assert _run(setup, capsys, "--once")[0] == 4  # the plant's malformed rows, as before
 
 
-def test_provbase_value_the_slave_does_not_use_refuses_nothing(netgw: tuple[PlantDB, Setup],
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_provbase_value_the_slave_does_not_use_refuses_nothing(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A bad provisioning_server (the master's address, which the slave's files never use) changes nothing."""
     db, setup = netgw
     db.execute("UPDATE provbase SET provisioning_server = 'not an address'")
@@ -360,13 +381,16 @@ def test_provbase_value_the_slave_does_not_use_refuses_nothing(netgw: tuple[Plan
     assert (setup.dhcp_dir / "dhcpd.conf").exists()
 
 
-def test_a_refused_dhcp_set_does_not_stop_tftp(netgw: tuple[PlantDB, Setup],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refused_dhcp_set_does_not_stop_tftp(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """With a bad domain_name the DHCP set is refused but a changed template still reaches the TFTP files."""
     db, setup = netgw
     _run(setup, capsys, "--once")
-    db.execute("UPDATE provbase SET domain_name = 'bad domain!'; "
-               "UPDATE configfile SET text = CONCAT(text, '\\nMaxClassifiers 7;') WHERE id = 3")
+    db.execute(
+        "UPDATE provbase SET domain_name = 'bad domain!'; "
+        "UPDATE configfile SET text = CONCAT(text, '\\nMaxClassifiers 7;') WHERE id = 3"
+    )
     assert _run(setup, capsys, "--once")[0] == 9
     assert "MaxClassifiers 7;" in (setup.tftp_dir / "cm/cm-100001.conf").read_text()
 
@@ -378,8 +402,9 @@ def _tmpfs(path: Path, options: str) -> None:
 
 
 @pytest.mark.parametrize("fault", ["read-only", "full"])
-def test_filesystem_faults_exit_8_and_keep_the_live_set(netgw: tuple[PlantDB, Setup],
-                                                        capsys: pytest.CaptureFixture[str], fault: str) -> None:
+def test_filesystem_faults_exit_8_and_keep_the_live_set(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], fault: str
+) -> None:
     """dhcp.dir on a filesystem that turns read-only or full: exit 8 naming the path, live files unchanged."""
     db, setup = netgw
     setup.dhcp_dir.mkdir(parents=True, exist_ok=True)
@@ -406,8 +431,9 @@ def test_filesystem_faults_exit_8_and_keep_the_live_set(netgw: tuple[PlantDB, Se
         subprocess.run(["umount", "-l", str(setup.dhcp_dir)], check=False)
 
 
-def test_duplicate_macs_keep_the_live_host_and_name_both(netgw: tuple[PlantDB, Setup],
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicate_macs_keep_the_live_host_and_name_both(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """A MAC given to a second modem (in another case and separator form) keeps the host the live files already
     give it; the other row is skipped naming both; an MTA given an endpoint's MAC is skipped the same way."""
     db, setup = netgw
@@ -426,8 +452,9 @@ def test_duplicate_macs_keep_the_live_host_and_name_both(netgw: tuple[PlantDB, S
     assert "00:11:22:33:66:03" not in (setup.dhcp_dir / "mta.conf").read_text()
 
 
-def test_a_restart_lost_to_a_crash_after_the_swap_is_done_by_the_next_run(netgw: tuple[PlantDB, Setup],
-                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_restart_lost_to_a_crash_after_the_swap_is_done_by_the_next_run(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The pending-restart marker written before a swap survives a crash before the restart: the next run finds
     the live files equal to the rendered ones, checks them with dhcpd -t and restarts dhcpd; then the marker goes."""
     _, setup = netgw
@@ -443,8 +470,9 @@ def test_a_restart_lost_to_a_crash_after_the_swap_is_done_by_the_next_run(netgw:
 
 
 @pytest.mark.parametrize("table", ["endpoint", "mta"])
-def test_a_vanished_table_is_refused_like_a_drop(netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str],
-                                                 table: str) -> None:
+def test_a_vanished_table_is_refused_like_a_drop(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], table: str
+) -> None:
     """A table whose hosts are in the live files and that is gone from the database (a restore without a module)
     is refused (exit 7), whatever its size; the live files stay; --force applies it."""
     db, setup = netgw
@@ -455,14 +483,20 @@ def test_a_vanished_table_is_refused_like_a_drop(netgw: tuple[PlantDB, Setup], c
     assert _run(setup, capsys, "--once", "--force")[0] in (0, 4)
 
 
-def test_pools_shrinking_by_more_than_max_drop_are_refused(netgw: tuple[PlantDB, Setup],
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_pools_shrinking_by_more_than_max_drop_are_refused(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
+) -> None:
     """Losing more than max_drop of at least 10 live pool ranges (a truncated ippool table) is refused (exit 7)."""
     db, setup = netgw
-    db.execute("INSERT INTO ippool (id, created_at, updated_at, deleted_at, netgw_id, type, net, netmask, "
-               "ip_pool_start, ip_pool_end, router_ip, broadcast_ip, dns1_ip, version, active) VALUES " + ", ".join(
-                   f"({20 + n}, NOW(), NOW(), NULL, 1, 'CM', '10.50.{n}.0', '255.255.255.0', '10.50.{n}.10', "
-                   f"'10.50.{n}.200', '10.50.{n}.1', '10.50.{n}.255', '10.0.0.1', '4', 1)" for n in range(6)))
+    db.execute(
+        "INSERT INTO ippool (id, created_at, updated_at, deleted_at, netgw_id, type, net, netmask, "
+        "ip_pool_start, ip_pool_end, router_ip, broadcast_ip, dns1_ip, version, active) VALUES "
+        + ", ".join(
+            f"({20 + n}, NOW(), NOW(), NULL, 1, 'CM', '10.50.{n}.0', '255.255.255.0', '10.50.{n}.10', "
+            f"'10.50.{n}.200', '10.50.{n}.1', '10.50.{n}.255', '10.0.0.1', '4', 1)"
+            for n in range(6)
+        )
+    )
     _run(setup, capsys, "--once")
     live = sum((p.read_bytes()).count(b"\trange ") for p in (setup.dhcp_dir / "cmts_gws").glob("*.conf"))
     assert live >= 10

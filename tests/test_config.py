@@ -20,8 +20,11 @@ def _write(path: Path, text: str) -> Path:
 def env_dir(tmp_path: Path) -> Path:
     """An NMS Prime env directory as a slave has it."""
     d = tmp_path / "env"
-    _write(d / "global.env", 'DB_HOST=10.9.0.2,10.9.0.1\nDB_PORT=3307\nDB_DATABASE=nmsprime\n'
-                             'DB_USERNAME=nmsprime\nDB_PASSWORD="s3cr3t pw"\n# comment\n')
+    _write(
+        d / "global.env",
+        "DB_HOST=10.9.0.2,10.9.0.1\nDB_PORT=3307\nDB_DATABASE=nmsprime\n"
+        'DB_USERNAME=nmsprime\nDB_PASSWORD="s3cr3t pw"\n# comment\n',
+    )
     _write(d / "provha.env", "PROVHA__OWN_STATE=slave\n")
     return d
 
@@ -38,7 +41,9 @@ def test_env_files_alone_configure_a_slave(tmp_path: Path, env_dir: Path) -> Non
 
 def test_toml_overrides_env(tmp_path: Path, env_dir: Path) -> None:
     """Settings in the TOML file win over global.env; the role from the file wins over provha.env."""
-    path = _write(tmp_path / "c.toml", f"""
+    path = _write(
+        tmp_path / "c.toml",
+        f"""
 role = "slave"
 [nmsprime]
 env_dir = "{env_dir}"
@@ -49,7 +54,8 @@ user = "ro"
 [dhcp]
 dir = "{tmp_path}/dhcp"
 restart_command = ["/bin/true"]
-""")
+""",
+    )
     config = load_config(path)
     assert config.database.hosts == ("127.0.0.1",)
     assert config.database.port == 13306
@@ -126,5 +132,3 @@ def test_parse_env_file_quotes_and_comments(tmp_path: Path) -> None:
     """Quoted values keep their spaces; trailing comments on unquoted values are dropped."""
     path = _write(tmp_path / "x.env", "A='one two'\nB=plain # note\nexport C=3\nbroken line\n")
     assert parse_env_file(path) == {"A": "one two", "B": "plain", "C": "3"}
-
-

@@ -22,8 +22,17 @@ from provha_daemon.configtext import (
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(None, ""), (False, ""), (True, "1"), (100.0, "100"), (1.5, "1.5"), (decimal.Decimal("2.50"), "2.50"),
-     (dt.datetime(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"), (7, "7"), (b"ab", "ab")],
+    [
+        (None, ""),
+        (False, ""),
+        (True, "1"),
+        (100.0, "100"),
+        (1.5, "1.5"),
+        (decimal.Decimal("2.50"), "2.50"),
+        (dt.datetime(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"),
+        (7, "7"),
+        (b"ab", "ab"),
+    ],
 )
 def test_php_string(value: object, text: str) -> None:
     """Database values print as PHP prints them into a string."""
@@ -40,7 +49,9 @@ def test_fill_replaces_existing_rows_only() -> None:
 def test_placeholders() -> None:
     """The (table, column) pairs a template names."""
     assert placeholders("x {modem.street.0} {qos.ds_rate_max_help.0} {bad}") == {
-        ("modem", "street"), ("qos", "ds_rate_max_help")}
+        ("modem", "street"),
+        ("qos", "ds_rate_max_help"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -76,17 +87,19 @@ def test_evaluate_uses_the_first_group() -> None:
 
 def test_lines_keep_empty_lines_and_append_extensions() -> None:
     """Every line, empty ones too, becomes \\n\\t<line>; extension lines (firmware) come last."""
-    assert lines("A;\n\nB;", ["SwUpgradeFilename \"fw/x\";"]) == '\n\tA;\n\t\n\tB;\n\tSwUpgradeFilename "fw/x";'
+    assert lines("A;\n\nB;", ['SwUpgradeFilename "fw/x";']) == '\n\tA;\n\t\n\tB;\n\tSwUpgradeFilename "fw/x";'
 
 
 def test_modem_settings() -> None:
     """NetworkAccess always; MaxCPE unless the template sets it outside a comment; CpeMacAddress per MTA."""
     assert modem_settings(True, 3, ["00:11:22:33:44:55"], "GlobalPrivacyEnable 1;") == (
-        "\tNetworkAccess 1;\n\tMaxCPE 3;\n\tCpeMacAddress 00:11:22:33:44:55;\n")
+        "\tNetworkAccess 1;\n\tMaxCPE 3;\n\tCpeMacAddress 00:11:22:33:44:55;\n"
+    )
     assert modem_settings(True, 3, [], "MaxCPE 10;") == "\tNetworkAccess 1;\n"
     assert modem_settings(True, 3, [], "/* MaxCPE 10; */") == "\tNetworkAccess 1;\n\tMaxCPE 3;\n"
     assert modem_settings(True, 3, ["00:11:22:33:44:55"], "/* CpeMacAddress skip */") == (
-        "\tNetworkAccess 1;\n\tMaxCPE 3;\n")
+        "\tNetworkAccess 1;\n\tMaxCPE 3;\n"
+    )
     assert modem_settings(False, 1, ["00:11:22:33:44:55"], "") == "\tNetworkAccess 0;\n\tMaxCPE 1;\n"
 
 

@@ -12,13 +12,17 @@ import pytest
 from provha_daemon import configtext as ct
 
 CASES: list[dict[str, Any]] = json.loads(
-    (Path(__file__).resolve().parent / "fixtures" / "nmsprime" / "text_make.json").read_text())["cases"]
+    (Path(__file__).resolve().parent / "fixtures" / "nmsprime" / "text_make.json").read_text()
+)["cases"]
 TEST_QOS = {"id": 0, "ds_rate_max_help": 250000, "us_rate_max_help": 250000}
 
 
 def _text(case: dict[str, Any]) -> str:
-    tables = [("provbase", {0: case["provbase"]}), ("modem", {0: case["modem"]}),
-              ("qos", {0: case["qos"] if case["qos"] is not None else TEST_QOS})]
+    tables = [
+        ("provbase", {0: case["provbase"]}),
+        ("modem", {0: case["modem"]}),
+        ("qos", {0: case["qos"] if case["qos"] is not None else TEST_QOS}),
+    ]
     return ct.lines(ct.fill(case["text"], tables))
 
 

@@ -16,11 +16,31 @@ pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl
 def _firmware(tmp_path: Path, bits: int = 2048) -> Path:
     """A code file as vendors ship them: a DER PKCS#7 SignedData with the CVC, then the image."""
     key, cert, p7 = tmp_path / "k.pem", tmp_path / "c.pem", tmp_path / "p7.der"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", f"rsa:{bits}", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/O=Example Modems/CN=Code Verification Certificate"],
-                   check=True, capture_output=True)
-    subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", str(cert), "-outform", "DER", "-out", str(p7)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            f"rsa:{bits}",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/O=Example Modems/CN=Code Verification Certificate",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["openssl", "crl2pkcs7", "-nocrl", "-certfile", str(cert), "-outform", "DER", "-out", str(p7)],
+        check=True,
+        capture_output=True,
+    )
     firmware = tmp_path / "modem-fw.bin"
     firmware.write_bytes(p7.read_bytes() + b"\x7fELF firmware image bytes" * 100)
     return firmware
@@ -28,8 +48,9 @@ def _firmware(tmp_path: Path, bits: int = 2048) -> Path:
 
 def _openssl_cvc(firmware: Path) -> bytes:
     """NMS Prime's pipeline: openssl pkcs7 -print_certs -inform DER | openssl x509 -outform DER."""
-    pem = subprocess.run(["openssl", "pkcs7", "-print_certs", "-inform", "DER", "-in", str(firmware)],
-                         check=True, capture_output=True).stdout
+    pem = subprocess.run(
+        ["openssl", "pkcs7", "-print_certs", "-inform", "DER", "-in", str(firmware)], check=True, capture_output=True
+    ).stdout
     return subprocess.run(["openssl", "x509", "-outform", "DER"], input=pem, check=True, capture_output=True).stdout
 
 
@@ -47,7 +68,7 @@ def test_cvc_lines_are_chunks_of_254_bytes(tmp_path: Path) -> None:
     assert len(certificate) > CHUNK and len(lines) == -(-len(certificate) // CHUNK)
     assert all(line.startswith("MfgCVCData 0x") and line.endswith(";") for line in lines)
     assert all(len(line) - len("MfgCVCData 0x;") <= 2 * CHUNK for line in lines)
-    assert bytes.fromhex("".join(line[len("MfgCVCData 0x"):-1] for line in lines)) == certificate
+    assert bytes.fromhex("".join(line[len("MfgCVCData 0x") : -1] for line in lines)) == certificate
 
 
 def test_no_cvc_in_a_plain_file(tmp_path: Path) -> None:

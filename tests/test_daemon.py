@@ -39,8 +39,7 @@ def plant(tmp_path: Path, plant_db: PlantFactory) -> tuple[PlantDB, Setup]:
     return db, write_config(tmp_path, db, service=SERVICE)
 
 
-def _start(setup: Setup, *args: str, notify: NotifySocket | None = None,
-           watchdog_usec: int | None = None) -> Daemon:
+def _start(setup: Setup, *args: str, notify: NotifySocket | None = None, watchdog_usec: int | None = None) -> Daemon:
     daemon = Daemon(setup.config, *args, notify=notify, watchdog_usec=watchdog_usec)
     daemon.wait_event("service.started")
     return daemon
@@ -67,8 +66,12 @@ def _wait_hosts(setup: Setup, predicate: object, what: str) -> None:
 
 
 def _health(setup: Setup) -> tuple[int, str]:
-    out = subprocess.run([sys.executable, "-m", "provha_daemon", "--health", "--config", str(setup.config)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "provha_daemon", "--health", "--config", str(setup.config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return out.returncode, out.stdout.strip()
 
 
@@ -76,10 +79,12 @@ def test_insert_update_soft_and_hard_delete_reach_the_files(running: tuple[Plant
     """Each kind of change on the database reaches modems-host.conf."""
     db, setup, _ = running
     # A copy of a real row, so every NOT NULL column of the wide modem table is filled.
-    db.execute("CREATE TEMPORARY TABLE new_modem AS SELECT * FROM modem WHERE id = 100001;"
-               "UPDATE new_modem SET id = 100020, hostname = 'cm-100020', mac = '00:11:22:33:44:20',"
-               " created_at = NOW(), updated_at = NOW();"
-               "INSERT INTO modem SELECT * FROM new_modem")
+    db.execute(
+        "CREATE TEMPORARY TABLE new_modem AS SELECT * FROM modem WHERE id = 100001;"
+        "UPDATE new_modem SET id = 100020, hostname = 'cm-100020', mac = '00:11:22:33:44:20',"
+        " created_at = NOW(), updated_at = NOW();"
+        "INSERT INTO modem SELECT * FROM new_modem"
+    )
     _wait_hosts(setup, lambda t: "host cm-100020 " in t, "insert")
     db.execute("UPDATE modem SET mac = '00:11:22:33:44:21', updated_at = NOW() WHERE id = 100020")
     _wait_hosts(setup, lambda t: "00:11:22:33:44:21" in t, "update")
@@ -97,8 +102,9 @@ def test_two_updates_of_one_row_in_one_second_both_arrive(running: tuple[PlantDB
         wait_until(lambda: db.execute("SELECT MICROSECOND(NOW(6))")[0][0] < 200_000, what="a fresh second")
         db.execute(f"UPDATE modem SET mac = '00:11:22:33:4{round_}:a1', updated_at = NOW() WHERE id = 100001")
         time.sleep(0.45)  # the daemon polls (0.2 s) and may rebuild in between
-        second = db.execute(f"UPDATE modem SET mac = '00:11:22:33:4{round_}:b2', updated_at = NOW() "
-                            "WHERE id = 100001; SELECT NOW()")
+        second = db.execute(
+            f"UPDATE modem SET mac = '00:11:22:33:4{round_}:b2', updated_at = NOW() WHERE id = 100001; SELECT NOW()"
+        )
         assert second[0][0].microsecond == 0  # NOW() has no fraction: the column cannot tell the two apart
         _wait_hosts(setup, lambda t, r=round_: f"00:11:22:33:4{r}:b2" in t, f"second update of round {round_}")
 
@@ -125,15 +131,19 @@ def test_notify_protocol(plant: tuple[PlantDB, Setup], notify: NotifySocket) -> 
     assert notify.values("READY")[0] == "1"
     assert any(s.startswith("slave | db ok") for s in notify.values("STATUS"))
     daemon.signal(signal.SIGHUP)
-    notify.wait_for(lambda lines: [line for _, line in lines if line in ("RELOADING=1", "READY=1")][-2:]
-                    == ["RELOADING=1", "READY=1"])
+    notify.wait_for(
+        lambda lines: (
+            [line for _, line in lines if line in ("RELOADING=1", "READY=1")][-2:] == ["RELOADING=1", "READY=1"]
+        )
+    )
     assert daemon.stop() == 0
     assert notify.values("STOPPING") == ["1"]
     assert not Path(f"{setup.restart.calls}.env").exists()  # commands never saw NOTIFY_SOCKET
 
 
-def test_blocked_iteration_stops_the_watchdog(plant: tuple[PlantDB, Setup], notify: NotifySocket,
-                                              tmp_path: Path) -> None:
+def test_blocked_iteration_stops_the_watchdog(
+    plant: tuple[PlantDB, Setup], notify: NotifySocket, tmp_path: Path
+) -> None:
     """A loop iteration stuck longer than the watchdog interval (a hanging dhcpd -t) sends no WATCHDOG meanwhile."""
     db, setup = plant
     slow = tmp_path / "bin" / "slow-dhcpd"
@@ -158,8 +168,9 @@ def test_blocked_iteration_stops_the_watchdog(plant: tuple[PlantDB, Setup], noti
         assert daemon.stop() == 0
 
 
-def test_database_outage_keeps_files_and_watchdog(tmp_path: Path, plant_db: PlantFactory,
-                                                  private_mariadb: MariaDBServer, notify: NotifySocket) -> None:
+def test_database_outage_keeps_files_and_watchdog(
+    tmp_path: Path, plant_db: PlantFactory, private_mariadb: MariaDBServer, notify: NotifySocket
+) -> None:
     """DB stopped past the backoff cap: alive, STATUS stale, watchdog on, files untouched, catches up after."""
     db = plant_db("netgw", server=private_mariadb)
     setup = write_config(tmp_path, db, service=SERVICE)
@@ -244,8 +255,9 @@ def test_sigterm_during_rebuild_exits_0_without_partial_files(plant: tuple[Plant
     assert daemon.wait() == 0
     assert "00:11:22:33:44:81" in _hosts(setup)
     assert not list(setup.dhcp_dir.rglob(".provha-tmp.*"))
-    check = subprocess.run(["/usr/sbin/dhcpd", "-t", "-cf", str(setup.dhcp_dir / "dhcpd.conf")],
-                           capture_output=True, check=False)
+    check = subprocess.run(
+        ["/usr/sbin/dhcpd", "-t", "-cf", str(setup.dhcp_dir / "dhcpd.conf")], capture_output=True, check=False
+    )
     assert check.returncode == 0
 
 
@@ -267,8 +279,9 @@ def test_role_from_database_when_this_host_is_master(plant: tuple[PlantDB, Setup
     assert daemon.wait() == 2
 
 
-def test_role_unknown_waits_for_the_database(tmp_path: Path, plant_db: PlantFactory,
-                                             private_mariadb: MariaDBServer, notify: NotifySocket) -> None:
+def test_role_unknown_waits_for_the_database(
+    tmp_path: Path, plant_db: PlantFactory, private_mariadb: MariaDBServer, notify: NotifySocket
+) -> None:
     """Role only knowable from the DB and the DB away: keep running, say so, decide once it can read."""
     db = plant_db("netgw", server=private_mariadb)
     db.execute("UPDATE provha SET master = '10.0.0.1', slaves = '127.0.0.1'")
@@ -311,12 +324,19 @@ def test_settle_waits_for_the_hot_second() -> None:
     from provha_daemon.changes import ChangeDetector, Fingerprint
     from provha_daemon.schema import detect
 
-    schema = detect([("netgw", "id"), ("netgw", "hostname"), ("ippool", "netgw_id"),
-                     *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start",
-                                               "ip_pool_end")],
-                     *[("modem", c) for c in ("id", "hostname", "mac", "public")],
-                     *[("provbase", c) for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time",
-                                                 "dhcp_max_lease_time")]])
+    schema = detect(
+        [
+            ("netgw", "id"),
+            ("netgw", "hostname"),
+            ("ippool", "netgw_id"),
+            *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start", "ip_pool_end")],
+            *[("modem", c) for c in ("id", "hostname", "mac", "public")],
+            *[
+                ("provbase", c)
+                for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time")
+            ],
+        ]
+    )
     detector = ChangeDetector({"modem": "modem"}, schema, 60)
     now = dt.datetime(2026, 1, 1, 12, 0, 5, 300_000)
     detector.fingerprints["modem"] = Fingerprint(1, 1, now.replace(microsecond=0))
@@ -340,8 +360,10 @@ def test_change_just_before_a_dropped_connection_is_applied(running: tuple[Plant
     """A change committed right before the polling connection is killed still reaches the files after reconnect."""
     db, setup, _ = running
     ids = [row[0] for row in db.execute(f"SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '{db.user}'")]
-    db.execute("UPDATE modem SET mac = '00:11:22:33:44:82', updated_at = NOW() WHERE id = 100001;"
-               + "".join(f"KILL CONNECTION {connection};" for connection in ids))
+    db.execute(
+        "UPDATE modem SET mac = '00:11:22:33:44:82', updated_at = NOW() WHERE id = 100001;"
+        + "".join(f"KILL CONNECTION {connection};" for connection in ids)
+    )
     _wait_hosts(setup, lambda t: "00:11:22:33:44:82" in t, "the change after the reconnect")
 
 
@@ -356,21 +378,26 @@ def test_bad_provbase_row_refuses_until_fixed_and_the_service_goes_on(running: t
     code, line = _health(setup)
     assert code == 2 and "provbase 1 domain_name" in line
     assert _hosts(setup) == before
-    db.execute("UPDATE provbase SET domain_name = 'nmsprime.test', updated_at = NOW(); "
-               "UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001")
+    db.execute(
+        "UPDATE provbase SET domain_name = 'nmsprime.test', updated_at = NOW(); "
+        "UPDATE modem SET mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001"
+    )
     _wait_hosts(setup, lambda text: "00:11:22:33:44:99" in text, "the change after the fix")
     assert daemon.proc.poll() is None
     wait_until(lambda: _health(setup)[0] == 0, what="health OK after the fix")
 
 
 @pytest.mark.parametrize("configured", [True, False])
-def test_a_missing_provha_row_does_not_stop_the_slave(tmp_path: Path, plant_db: PlantFactory, notify: NotifySocket,
-                                                      configured: bool) -> None:
+def test_a_missing_provha_row_does_not_stop_the_slave(
+    tmp_path: Path, plant_db: PlantFactory, notify: NotifySocket, configured: bool
+) -> None:
     """Without its provha row for a while (a re-seed, a restore) the slave, whether its role is configured or
     learned from the database, keeps the last addresses read and goes on applying changes; the row comes back."""
     db = plant_db("netgw")
-    db.execute("DELETE FROM modem WHERE id IN (100008, 100009); DELETE FROM endpoint WHERE id = 200006; "
-               "UPDATE provha SET master = '10.0.0.1', slaves = '127.0.0.1'")
+    db.execute(
+        "DELETE FROM modem WHERE id IN (100008, 100009); DELETE FROM endpoint WHERE id = 200006; "
+        "UPDATE provha SET master = '10.0.0.1', slaves = '127.0.0.1'"
+    )
     setup = write_config(tmp_path, db, service=SERVICE)
     if not configured:
         setup.config.write_text(setup.config.read_text().replace('role = "slave"', ""))
@@ -378,12 +405,16 @@ def test_a_missing_provha_row_does_not_stop_the_slave(tmp_path: Path, plant_db: 
     try:
         daemon.wait_event("rebuild.done", lambda e: e.get("result") in ("ok", "skipped_rows"))
         failover = (setup.dhcp_dir / "failover.conf").read_bytes()
-        db.execute("CREATE TABLE provha_kept AS SELECT * FROM provha; DELETE FROM provha; "
-                   "UPDATE modem SET mac = '00:11:22:33:44:97', updated_at = NOW() WHERE id = 100001")
+        db.execute(
+            "CREATE TABLE provha_kept AS SELECT * FROM provha; DELETE FROM provha; "
+            "UPDATE modem SET mac = '00:11:22:33:44:97', updated_at = NOW() WHERE id = 100001"
+        )
         _wait_hosts(setup, lambda text: "00:11:22:33:44:97" in text, "a change while the provha row is gone")
         assert (setup.dhcp_dir / "failover.conf").read_bytes() == failover
-        db.execute("INSERT INTO provha SELECT * FROM provha_kept; "
-                   "UPDATE modem SET mac = '00:11:22:33:44:96', updated_at = NOW() WHERE id = 100001")
+        db.execute(
+            "INSERT INTO provha SELECT * FROM provha_kept; "
+            "UPDATE modem SET mac = '00:11:22:33:44:96', updated_at = NOW() WHERE id = 100001"
+        )
         _wait_hosts(setup, lambda text: "00:11:22:33:44:96" in text, "a change after the row is back")
     finally:
         assert daemon.stop() == 0, daemon.tail()

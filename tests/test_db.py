@@ -27,8 +27,9 @@ def test_local_node_first() -> None:
 
 
 @pytest.mark.parametrize(("generation", "gateway", "fk"), [("netgw", "netgw", "netgw_id"), ("cmts", "cmts", "cmts_id")])
-async def test_schema_generation_detected(tmp_path: Path, plant_db: PlantFactory, generation: str, gateway: str,
-                                          fk: str) -> None:
+async def test_schema_generation_detected(
+    tmp_path: Path, plant_db: PlantFactory, generation: str, gateway: str, fk: str
+) -> None:
     """Both schema generations are recognised from information_schema, with their optional columns."""
     db = plant_db(generation)
     config = load_config(write_config(tmp_path, db).config)
@@ -81,8 +82,9 @@ def galera() -> Iterator[MariaDBServer]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_galera_node_read_only_when_synced(tmp_path: Path, plant_db: PlantFactory,
-                                                 galera: MariaDBServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_galera_node_read_only_when_synced(
+    tmp_path: Path, plant_db: PlantFactory, galera: MariaDBServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A Synced Galera node is read; a desynced one (e.g. an SST donor) is not rendered from: exit 3."""
     db = plant_db("netgw", server=galera)
     setup = write_config(tmp_path, db)

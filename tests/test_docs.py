@@ -19,8 +19,12 @@ LEVELS = {"debug", "info", "warning", "error", "exception", "critical"}
 # (events are also passed around as values: Failures' names, the scheduler's health transitions, render warnings)
 PREFIXES = {"service", "db", "rebuild", "dhcp", "tftp", "config", "poll", "role", "row", "rows", "changes"}
 _EVENT = re.compile(r"[a-z]+\.[a-z_]+")
-SECTIONS = {"database": config.DatabaseConfig, "dhcp": config.DhcpConfig, "tftp": config.TftpConfig,
-            "service": config.ServiceConfig}
+SECTIONS = {
+    "database": config.DatabaseConfig,
+    "dhcp": config.DhcpConfig,
+    "tftp": config.TftpConfig,
+    "service": config.ServiceConfig,
+}
 
 
 def _events() -> set[str]:
@@ -28,8 +32,14 @@ def _events() -> set[str]:
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LEVELS \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "log" and node.args:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in LEVELS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "log"
+                and node.args
+            ):
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found.add(first.value)
@@ -37,8 +47,12 @@ def _events() -> set[str]:
                     tail = first.values[-1]
                     assert isinstance(tail, ast.Constant) and str(tail.value).startswith("."), ast.unparse(first)
                     found.add(f"<stage>{tail.value}")
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _EVENT.fullmatch(node.value) \
-                    and node.value.split(".")[0] in PREFIXES:
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _EVENT.fullmatch(node.value)
+                and node.value.split(".")[0] in PREFIXES
+            ):
                 found.add(node.value)
     return found
 

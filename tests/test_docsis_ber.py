@@ -13,14 +13,17 @@ def test_length(n: int, encoded: str) -> None:
     assert ber.length(n) == bytes.fromhex(encoded)
 
 
-@pytest.mark.parametrize(("arcs", "content"), [
-    ((1, 3, 6, 1), "2b0601"),
-    ((1, 3, 6, 1, 4, 1, 4491), "2b06010401a30b"),  # 4491 = 35*128 + 11
-    ((1, 3, 6, 1, 4, 1, 32473), "2b0601040181fd59"),
-    ((2, 999), "8837"),  # 2*40 + 999 = 1079 = 8*128 + 55
-    ((0, 0), "00"),
-    ((1, 3, 4294967295), "2b8fffffff7f"),
-])
+@pytest.mark.parametrize(
+    ("arcs", "content"),
+    [
+        ((1, 3, 6, 1), "2b0601"),
+        ((1, 3, 6, 1, 4, 1, 4491), "2b06010401a30b"),  # 4491 = 35*128 + 11
+        ((1, 3, 6, 1, 4, 1, 32473), "2b0601040181fd59"),
+        ((2, 999), "8837"),  # 2*40 + 999 = 1079 = 8*128 + 55
+        ((0, 0), "00"),
+        ((1, 3, 4294967295), "2b8fffffff7f"),
+    ],
+)
 def test_oid_content_and_back(arcs: tuple[int, ...], content: str) -> None:
     """Base-128 sub-identifiers, the first two arcs combined as 40*a + b; decoding inverts it."""
     assert ber.oid_content(arcs) == bytes.fromhex(content)
@@ -34,8 +37,19 @@ def test_parse_varbind() -> None:
     assert ber.parse_varbind(data) == ber.Varbind((1, 3, 6, 1, 2, 1, 1, 6, 0), ber.OCTET_STRING, b"q" * 200)
 
 
-@pytest.mark.parametrize("data", ["", "3000", "3003060100", "300506012b0201", "3006060100020100ff", "0403010203",
-                                  "300306032b", "3004060180020100"[:8]])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "3000",
+        "3003060100",
+        "300506012b0201",
+        "3006060100020100ff",
+        "0403010203",
+        "300306032b",
+        "3004060180020100"[:8],
+    ],
+)
 def test_parse_varbind_refuses_junk(data: str) -> None:
     """Truncated, mistagged or trailing-byte varbinds raise BerError."""
     with pytest.raises(ber.BerError):

@@ -44,8 +44,9 @@ def _umask() -> int:
 
 
 @needs_ref
-@pytest.mark.parametrize(("flag", "suffix"), [("-eu", ".cfg"), ("-na", ".na.cfg"), ("-ietf", ".ietf.cfg"),
-                                              (None, ".nohash.cfg")])
+@pytest.mark.parametrize(
+    ("flag", "suffix"), [("-eu", ".cfg"), ("-na", ".na.cfg"), ("-ietf", ".ietf.cfg"), (None, ".nohash.cfg")]
+)
 def test_encode_mta_like_the_tool(tmp_path: Path, flag: str | None, suffix: str) -> None:
     """``[-eu|-na|-ietf] -p CONF OUT`` writes the tool's MTA bytes for each hash flavour."""
     out = tmp_path / "mta.cfg"
@@ -73,10 +74,13 @@ def test_decoded_text_encodes_back(tmp_path: Path) -> None:
 
 
 @needs_ref
-@pytest.mark.parametrize(("vector", "code", "where"), [
-    ("err01_unknown_keyword.conf", 255, ":4: unknown keyword MaxCpe"),
-    ("err03_value_out_of_range.conf", 241, ":4: MaxCPE value 300 out of range 1-254"),
-])
+@pytest.mark.parametrize(
+    ("vector", "code", "where"),
+    [
+        ("err01_unknown_keyword.conf", 255, ":4: unknown keyword MaxCpe"),
+        ("err03_value_out_of_range.conf", 241, ":4: MaxCPE value 300 out of range 1-254"),
+    ],
+)
 def test_error_vectors_leave_no_output(tmp_path: Path, vector: str, code: int, where: str) -> None:
     """A failing encode exits with the tool's code, names file and line on stderr and writes no file."""
     out = tmp_path / "out.cfg"
@@ -118,8 +122,10 @@ def test_stdin_and_stdout(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, bytes.fromhex("fe0101fe01ff"))
 
 
-@pytest.mark.parametrize("args", [[], ["-x"], ["-e", "a.conf"], ["-eu", "-na", "-p", "a", "b"], ["-m", "a"],
-                                  ["-dialplan", "f", "-p", "a", "b"]])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["-x"], ["-e", "a.conf"], ["-eu", "-na", "-p", "a", "b"], ["-m", "a"], ["-dialplan", "f", "-p", "a", "b"]],
+)
 def test_usage_errors(args: list[str]) -> None:
     """Bad arguments exit 246 (the tool's usage exit) with the usage on stderr."""
     result = run(*args)

@@ -144,8 +144,12 @@ def with_mics(body: str) -> str:
     pos = 0
     while data[pos] != 6:  # walk the settings up to the CM MIC
         pos += 2 + data[pos + 1]
-    lines = [f"\t/* CmMic {data[pos + 2 : pos + 18].hex()}; */", f"\t/* CmtsMic {data[pos + 20 : pos + 36].hex()}; */",
-             "\t/*EndOfDataMkr*/", *["\t/* Pad */"] * ((len(data) - pos - 37) // 2)]
+    lines = [
+        f"\t/* CmMic {data[pos + 2 : pos + 18].hex()}; */",
+        f"\t/* CmtsMic {data[pos + 20 : pos + 36].hex()}; */",
+        "\t/*EndOfDataMkr*/",
+        *["\t/* Pad */"] * ((len(data) - pos - 37) // 2),
+    ]
     return body.replace("Main\n", "Main \n", 1) + "\n".join(lines) + "\n}\n"
 
 
@@ -185,8 +189,11 @@ def test_wrong_length_falls_back_to_generic_tlv() -> None:
 
 def test_unknown_types_use_the_tools_generic_forms() -> None:
     """Unknown TLVs print as TlvString (printable, >1 byte), TlvStringZero, or TlvLength/TlvValue."""
-    data = encode('Main { GenericTLV TlvCode 200 TlvString "ab"; GenericTLV TlvCode 201 TlvStringZero "cd"; '
-                  "GenericTLV TlvCode 202 TlvLength 1 TlvValue 0x41; GenericTLV TlvCode 203 TlvString \"\"; }", KEY)
+    data = encode(
+        'Main { GenericTLV TlvCode 200 TlvString "ab"; GenericTLV TlvCode 201 TlvStringZero "cd"; '
+        'GenericTLV TlvCode 202 TlvLength 1 TlvValue 0x41; GenericTLV TlvCode 203 TlvString ""; }',
+        KEY,
+    )
     text = decode(data).text
     assert 'GenericTLV TlvCode 200 TlvString "ab"; /* tlv length = 2 */' in text
     assert 'GenericTLV TlvCode 201 TlvStringZero "cd"; /* tlv length = 3 */' in text
@@ -196,8 +203,10 @@ def test_unknown_types_use_the_tools_generic_forms() -> None:
 
 def test_vendor_data_after_a_vendor_id_is_generic() -> None:
     """After a real VendorIdentifier the rest of TLV 43 is vendor data, as the tool decodes it."""
-    data = encode("Main { VendorSpecific { VendorIdentifier 0x0010f1; GenericTLV TlvCode 3 TlvLength 4 "
-                  "TlvValue 0x00000007; } }", KEY)
+    data = encode(
+        "Main { VendorSpecific { VendorIdentifier 0x0010f1; GenericTLV TlvCode 3 TlvLength 4 TlvValue 0x00000007; } }",
+        KEY,
+    )
     text = decode(data).text
     assert "GenericTLV TlvCode 3 TlvLength 4 TlvValue 0x00000007;" in text
     assert "CMLoadBalancingGroupID" not in text
@@ -235,8 +244,10 @@ def test_mic_mismatches_are_reported() -> None:
 
 def test_mta_long_varbind_and_hash() -> None:
     """An MTA file with a TLV 64 object and a hash decodes and encodes back; ``nohash`` comments the hash out."""
-    text = (f'Main {{ MtaConfigDelimiter 1; SnmpMibObject enterprises.32473.9.0 String "{"d" * 300}"; '
-            "MtaConfigDelimiter 255; }")
+    text = (
+        f'Main {{ MtaConfigDelimiter 1; SnmpMibObject enterprises.32473.9.0 String "{"d" * 300}"; '
+        "MtaConfigDelimiter 255; }"
+    )
     data = encode(text, mta=True, mta_hash=MtaHash.NA)
     decoded = decode(data)
     assert decoded.mta
@@ -250,8 +261,12 @@ def test_mta_long_varbind_and_hash() -> None:
 def test_pad_lines_follow_the_tool() -> None:
     """After the end marker the tool prints one ``/* Pad */`` per two bytes (its length-byte quirk)."""
     # 0, 1, 3 and 2 pad bytes after FF
-    for body, pads in (("NetworkAccess 1;", 0), ('SwUpgradeFilename "";', 0), ('SwUpgradeFilename "ab";', 1),
-                       ('SwUpgradeFilename "abc";', 1)):
+    for body, pads in (
+        ("NetworkAccess 1;", 0),
+        ('SwUpgradeFilename "";', 0),
+        ('SwUpgradeFilename "ab";', 1),
+        ('SwUpgradeFilename "abc";', 1),
+    ):
         data = encode(f"Main {{ {body} }}", KEY)
         assert decode(data).text.count("/* Pad */") == pads == (len(data) - data.rindex(b"\xff") - 1) // 2
 

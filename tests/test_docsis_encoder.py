@@ -76,25 +76,37 @@ def test_ip_and_string_settings() -> None:
 
 def test_service_flow_with_sub_tlvs() -> None:
     """UsServiceFlow is TLV 24 (0x18) holding 24.1 (2 bytes), 24.6, 24.7 (1 byte), 24.8 (4 bytes), 24.4 (name+NUL)."""
-    text = ('UsServiceFlow { UsServiceFlowRef 1; QosParamSetType 7; TrafficPriority 5; MaxRateSustained 1000000; '
-            'ServiceClassName "gold"; }')
-    subs = (bytes([0x01, 0x02, 0x00, 0x01]) + bytes([0x06, 0x01, 0x07]) + bytes([0x07, 0x01, 0x05])
-            + bytes([0x08, 0x04, 0x00, 0x0F, 0x42, 0x40]) + bytes([0x04, 0x05]) + b"gold\0")
+    text = (
+        "UsServiceFlow { UsServiceFlowRef 1; QosParamSetType 7; TrafficPriority 5; MaxRateSustained 1000000; "
+        'ServiceClassName "gold"; }'
+    )
+    subs = (
+        bytes([0x01, 0x02, 0x00, 0x01])
+        + bytes([0x06, 0x01, 0x07])
+        + bytes([0x07, 0x01, 0x05])
+        + bytes([0x08, 0x04, 0x00, 0x0F, 0x42, 0x40])
+        + bytes([0x04, 0x05])
+        + b"gold\0"
+    )
     assert settings(text) == bytes([0x18, len(subs)]) + subs
 
 
 def test_ds_service_flow_latency_is_four_bytes() -> None:
     """25.14 MaxDsLatency is 4 bytes while 24.14 MaxConcatenatedBurst is 2: each in its own block."""
     assert settings("DsServiceFlow { DsServiceFlowRef 2; MaxDsLatency 3000; }") == bytes(
-        [0x19, 0x0A, 0x01, 0x02, 0x00, 0x02, 0x0E, 0x04, 0x00, 0x00, 0x0B, 0xB8])
+        [0x19, 0x0A, 0x01, 0x02, 0x00, 0x02, 0x0E, 0x04, 0x00, 0x00, 0x0B, 0xB8]
+    )
     assert settings("UsServiceFlow { UsServiceFlowRef 1; MaxConcatenatedBurst 3000; }") == bytes(
-        [0x18, 0x08, 0x01, 0x02, 0x00, 0x01, 0x0E, 0x02, 0x0B, 0xB8])
+        [0x18, 0x08, 0x01, 0x02, 0x00, 0x01, 0x0E, 0x02, 0x0B, 0xB8]
+    )
 
 
 def test_classifier_with_ip_sub_block() -> None:
     """DsPacketClass (23) nests IpPacketClassifier (23.9) with a destination address and port range."""
-    text = ("DsPacketClass { ClassifierRef 2; ServiceFlowRef 2; IpPacketClassifier { IpDstAddr 10.1.2.3; "
-            "DstPortStart 5060; DstPortEnd 5061; } }")
+    text = (
+        "DsPacketClass { ClassifierRef 2; ServiceFlowRef 2; IpPacketClassifier { IpDstAddr 10.1.2.3; "
+        "DstPortStart 5060; DstPortEnd 5061; } }"
+    )
     ip = bytes([0x05, 0x04, 10, 1, 2, 3, 0x09, 0x02, 0x13, 0xC4, 0x0A, 0x02, 0x13, 0xC5])
     inner = bytes([0x01, 0x01, 0x02, 0x03, 0x02, 0x00, 0x02, 0x09, len(ip)]) + ip
     assert settings(text) == bytes([0x17, len(inner)]) + inner
@@ -113,37 +125,55 @@ def varbind_tlv(oid: bytes, value: bytes) -> bytes:
     return bytes([0x0B, len(seq)]) + seq
 
 
-@pytest.mark.parametrize(("number", "ber"), [
-    (0, "020100"), (127, "02017f"), (128, "02020080"), (-1, "0201ff"), (-128, "020180"), (-129, "0202ff7f"),
-    (2147483647, "02047fffffff"), (-2147483648, "020480000000"),
-])
+@pytest.mark.parametrize(
+    ("number", "ber"),
+    [
+        (0, "020100"),
+        (127, "02017f"),
+        (128, "02020080"),
+        (-1, "0201ff"),
+        (-128, "020180"),
+        (-129, "0202ff7f"),
+        (2147483647, "02047fffffff"),
+        (-2147483648, "020480000000"),
+    ],
+)
 def test_snmp_integer_is_minimal_twos_complement(number: int, ber: str) -> None:
     """An SNMP Integer is tag 02 with the fewest two's-complement bytes (128 → 00 80, -129 → ff 7f)."""
-    assert settings(f"SnmpMibObject sysServices.0 Integer {number};") == varbind_tlv(SYS_SERVICES_0,
-                                                                                      bytes.fromhex(ber))
+    assert settings(f"SnmpMibObject sysServices.0 Integer {number};") == varbind_tlv(SYS_SERVICES_0, bytes.fromhex(ber))
 
 
-@pytest.mark.parametrize(("typ", "number", "ber"), [
-    ("Unsigned32", 200, "4202 00c8"), ("Gauge32", 200, "4202 00c8"), ("Gauge", 5, "4201 05"),
-    ("Counter32", 128, "4102 0080"), ("TimeTicks", 360000, "4303 057e40"), ("Gauge32", 0, "4201 00"),
-    ("Gauge32", 4294967295, "4205 00ffffffff"),
-])
+@pytest.mark.parametrize(
+    ("typ", "number", "ber"),
+    [
+        ("Unsigned32", 200, "4202 00c8"),
+        ("Gauge32", 200, "4202 00c8"),
+        ("Gauge", 5, "4201 05"),
+        ("Counter32", 128, "4102 0080"),
+        ("TimeTicks", 360000, "4303 057e40"),
+        ("Gauge32", 0, "4201 00"),
+        ("Gauge32", 4294967295, "4205 00ffffffff"),
+    ],
+)
 def test_snmp_unsigned_gets_a_leading_zero(typ: str, number: int, ber: str) -> None:
     """Gauge32/Unsigned32 share tag 42, Counter32 is 41, TimeTicks 43; a set top bit gets a leading 00."""
-    assert settings(f"SnmpMibObject sysServices.0 {typ} {number};") == varbind_tlv(SYS_SERVICES_0,
-                                                                                    bytes.fromhex(ber))
+    assert settings(f"SnmpMibObject sysServices.0 {typ} {number};") == varbind_tlv(SYS_SERVICES_0, bytes.fromhex(ber))
 
 
 def test_snmp_other_types() -> None:
     """IPAddress is tag 40 with 4 bytes, HexString/String tag 04, ObjectID tag 06 with BER arcs."""
     assert settings("SnmpMibObject sysServices.0 IPAddress 10.0.0.1;") == varbind_tlv(
-        SYS_SERVICES_0, bytes([0x40, 0x04, 10, 0, 0, 1]))
+        SYS_SERVICES_0, bytes([0x40, 0x04, 10, 0, 0, 1])
+    )
     assert settings("SnmpMibObject sysServices.0 HexString 0xc0ff;") == varbind_tlv(
-        SYS_SERVICES_0, bytes([0x04, 0x02, 0xC0, 0xFF]))
+        SYS_SERVICES_0, bytes([0x04, 0x02, 0xC0, 0xFF])
+    )
     assert settings('SnmpMibObject sysServices.0 String "a\\"b";') == varbind_tlv(
-        SYS_SERVICES_0, bytes([0x04, 0x03]) + b'a"b')
+        SYS_SERVICES_0, bytes([0x04, 0x03]) + b'a"b'
+    )
     assert settings("SnmpMibObject sysServices.0 ObjectID .1.3.6.1.4.1.200;") == varbind_tlv(
-        SYS_SERVICES_0, bytes([0x06, 0x07, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x81, 0x48]))
+        SYS_SERVICES_0, bytes([0x06, 0x07, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x81, 0x48])
+    )
 
 
 def test_snmp_write_control() -> None:
@@ -202,9 +232,11 @@ def test_cm_mic_is_md5_of_everything_before_it() -> None:
 
 def test_cmts_mic_is_hmac_over_the_ordered_subset() -> None:
     """TLV 7 is HMAC-MD5(key) over whole TLVs of the listed types, type order first, then file order."""
-    text = ("Main { SnmpMibObject sysServices.0 Integer 1; MaxCPE 3; NetworkAccess 1; "
-            "UsServiceFlow { UsServiceFlowRef 1; } CpeMacAddress 00:00:5e:00:53:01; NetworkAccess 0; "
-            "GlobalPrivacyEnable 1; SwUpgradeFilename \"x\"; }")
+    text = (
+        "Main { SnmpMibObject sysServices.0 Integer 1; MaxCPE 3; NetworkAccess 1; "
+        "UsServiceFlow { UsServiceFlowRef 1; } CpeMacAddress 00:00:5e:00:53:01; NetworkAccess 0; "
+        'GlobalPrivacyEnable 1; SwUpgradeFilename "x"; }'
+    )
     data = encode(text, KEY)
     tlvs = walk(data)
     cmts_tlv = next(raw for code, raw in tlvs if code == 7)
@@ -226,14 +258,18 @@ def test_end_marker_and_padding() -> None:
 def test_mta_file_has_no_mics_and_no_padding() -> None:
     """An MTA file is its TLVs only, from fe 01 01 to fe 01 ff."""
     assert mta("SnmpMibObject sysServices.0 Integer 1;") == bytes([0xFE, 0x01, 0x01]) + varbind_tlv(
-        SYS_SERVICES_0, bytes([0x02, 0x01, 0x01])) + bytes([0xFE, 0x01, 0xFF])
+        SYS_SERVICES_0, bytes([0x02, 0x01, 0x01])
+    ) + bytes([0xFE, 0x01, 0xFF])
 
 
-@pytest.mark.parametrize(("flavour", "oid"), [
-    (MtaHash.EU, "2b06010401ba0801010209 00"),  # 1.3.6.1.4.1.7432.1.1.2.9.0
-    (MtaHash.NA, "2b06010401a30b020201010207 00"),  # 1.3.6.1.4.1.4491.2.2.1.1.2.7.0
-    (MtaHash.IETF, "2b06010201810c01020b 00"),  # 1.3.6.1.2.1.140.1.2.11.0
-])
+@pytest.mark.parametrize(
+    ("flavour", "oid"),
+    [
+        (MtaHash.EU, "2b06010401ba0801010209 00"),  # 1.3.6.1.4.1.7432.1.1.2.9.0
+        (MtaHash.NA, "2b06010401a30b020201010207 00"),  # 1.3.6.1.4.1.4491.2.2.1.1.2.7.0
+        (MtaHash.IETF, "2b06010201810c01020b 00"),  # 1.3.6.1.2.1.140.1.2.11.0
+    ],
+)
 def test_mta_hash_is_sha1_of_the_unhashed_file(flavour: MtaHash, oid: str) -> None:
     """The hash object holds SHA-1 of the whole no-hash file and sits right before the final fe 01 ff."""
     plain = mta("SnmpMibObject sysServices.0 Integer 1;")

@@ -55,8 +55,9 @@ def _files(name: str) -> bytes:
 def _body(text: str) -> str:
     """A decode's lines between ``Main {`` and the MIC comments, as the vectors keep them."""
     lines = [line.strip("\t ") for line in text.splitlines()][2:-1]
-    return " | ".join(line for line in lines if not line.startswith(("/* CmMic", "/* CmtsMic", "/*EndOfDataMkr",
-                                                                      "/* Pad")))
+    return " | ".join(
+        line for line in lines if not line.startswith(("/* CmMic", "/* CmtsMic", "/*EndOfDataMkr", "/* Pad"))
+    )
 
 
 def _tlvs(data: bytes) -> list[tuple[int, bytes]]:
@@ -89,8 +90,11 @@ def _vid(vector: Vector) -> str:
 
 def test_every_keyword_of_the_table_has_vectors() -> None:
     """Each row a text can write by name (SNMP objects aside: the OID vectors) was run through the tool."""
-    writable = {row.id for row in TABLE if row.kind not in (Kind.BLOCK, Kind.COMPUTED, Kind.GENERIC, Kind.MARKER,
-                                                              Kind.SNMP_OBJECT)}
+    writable = {
+        row.id
+        for row in TABLE
+        if row.kind not in (Kind.BLOCK, Kind.COMPUTED, Kind.GENERIC, Kind.MARKER, Kind.SNMP_OBJECT)
+    }
     assert len(TABLE) == 1548
     assert {vector.row for vector in VECTORS} == writable
     assert sum(vector.exit == 0 for vector in VECTORS) > 2000
@@ -125,8 +129,15 @@ def test_tool_refusal_is_ours(vector: Vector) -> None:
         assert caught.value.exit_code == vector.exit
 
 
-@pytest.mark.parametrize("vector", [v for v in VECTORS if v.exit == 0 and not _wraps(v) and v.row not in REPARENTED
-                                    and BY_ID[v.row].kind is not Kind.DIGITMAP], ids=_vid)
+@pytest.mark.parametrize(
+    "vector",
+    [
+        v
+        for v in VECTORS
+        if v.exit == 0 and not _wraps(v) and v.row not in REPARENTED and BY_ID[v.row].kind is not Kind.DIGITMAP
+    ],
+    ids=_vid,
+)
 def test_decode_text_is_the_tools(vector: Vector) -> None:
     """Our decode of the tool's file prints what ``docsis -d`` printed."""
     assert _body(decode(vector.output, key=KEY).text) == vector.decoded

@@ -31,28 +31,77 @@ def test_every_statement_row_is_in_the_tree() -> None:
 
 def test_top_level_codes() -> None:
     """Top-level types are the MULPI/PacketCable ones, including the families templates use."""
-    codes = {name: MAIN.by_name[name].code for name in (
-        "NetworkAccess", "ClassOfService", "ModemCapabilities", "SwUpgradeFilename", "SnmpWriteControl",
-        "SnmpMibObject", "CpeMacAddress", "BaselinePrivacy", "MaxCPE", "TftpTimestamp", "TftpModemAddress",
-        "UsPacketClass", "DsPacketClass", "UsServiceFlow", "DsServiceFlow", "PHS", "MaxClassifiers",
-        "GlobalPrivacyEnable", "MfgCVCData", "ManufacturerCVC", "CoSignerCVCData", "SnmpV3Kickstart",
-        "VendorSpecific", "eRouter", "MtaConfigDelimiter", "DigitMap")}
+    codes = {
+        name: MAIN.by_name[name].code
+        for name in (
+            "NetworkAccess",
+            "ClassOfService",
+            "ModemCapabilities",
+            "SwUpgradeFilename",
+            "SnmpWriteControl",
+            "SnmpMibObject",
+            "CpeMacAddress",
+            "BaselinePrivacy",
+            "MaxCPE",
+            "TftpTimestamp",
+            "TftpModemAddress",
+            "UsPacketClass",
+            "DsPacketClass",
+            "UsServiceFlow",
+            "DsServiceFlow",
+            "PHS",
+            "MaxClassifiers",
+            "GlobalPrivacyEnable",
+            "MfgCVCData",
+            "ManufacturerCVC",
+            "CoSignerCVCData",
+            "SnmpV3Kickstart",
+            "VendorSpecific",
+            "eRouter",
+            "MtaConfigDelimiter",
+            "DigitMap",
+        )
+    }
     assert codes == {
-        "NetworkAccess": 3, "ClassOfService": 4, "ModemCapabilities": 5, "SwUpgradeFilename": 9,
-        "SnmpWriteControl": 10, "SnmpMibObject": 11, "CpeMacAddress": 14, "BaselinePrivacy": 17, "MaxCPE": 18,
-        "TftpTimestamp": 19, "TftpModemAddress": 20, "UsPacketClass": 22, "DsPacketClass": 23, "UsServiceFlow": 24,
-        "DsServiceFlow": 25, "PHS": 26, "MaxClassifiers": 28, "GlobalPrivacyEnable": 29, "MfgCVCData": 32,
-        "ManufacturerCVC": 32, "CoSignerCVCData": 33, "SnmpV3Kickstart": 34, "VendorSpecific": 43, "eRouter": 202,
-        "MtaConfigDelimiter": 254, "DigitMap": 11,
+        "NetworkAccess": 3,
+        "ClassOfService": 4,
+        "ModemCapabilities": 5,
+        "SwUpgradeFilename": 9,
+        "SnmpWriteControl": 10,
+        "SnmpMibObject": 11,
+        "CpeMacAddress": 14,
+        "BaselinePrivacy": 17,
+        "MaxCPE": 18,
+        "TftpTimestamp": 19,
+        "TftpModemAddress": 20,
+        "UsPacketClass": 22,
+        "DsPacketClass": 23,
+        "UsServiceFlow": 24,
+        "DsServiceFlow": 25,
+        "PHS": 26,
+        "MaxClassifiers": 28,
+        "GlobalPrivacyEnable": 29,
+        "MfgCVCData": 32,
+        "ManufacturerCVC": 32,
+        "CoSignerCVCData": 33,
+        "SnmpV3Kickstart": 34,
+        "VendorSpecific": 43,
+        "eRouter": 202,
+        "MtaConfigDelimiter": 254,
+        "DigitMap": 11,
     }
 
 
 def test_same_name_differs_by_block() -> None:
     """Sub-type 14 is MaxConcatenatedBurst (2 bytes) upstream and MaxDsLatency (4 bytes) downstream."""
     assert (find("UsServiceFlow").by_code[14].name, find("UsServiceFlow").by_code[14].kind) == (
-        "MaxConcatenatedBurst", Kind.USHORT)
+        "MaxConcatenatedBurst",
+        Kind.USHORT,
+    )
     assert (find("DsServiceFlow").by_code[14].name, find("DsServiceFlow").by_code[14].kind) == (
-        "MaxDsLatency", Kind.UINT)
+        "MaxDsLatency",
+        Kind.UINT,
+    )
     assert set(HOMES["MaxDsLatency"]) == {"DsServiceFlow"}
 
 
@@ -68,8 +117,12 @@ def test_rows_the_tool_files_under_the_wrong_parent_sit_where_they_belong() -> N
     """SFtoIATCProfileNameReference is a DsServiceFlow setting too; 74.4.2.x sit in their block."""
     assert find("DsServiceFlow.SFtoIATCProfileNameReference").code == 39
     block = find("EnergyManagementParameter.EnergyManagementDLSMode.UpstreamActivityDetectionParameters")
-    assert sorted(block.by_name) == ["UpstreamEntryBitrateThreshold", "UpstreamEntryTimeThreshold",
-                                     "UpstreamExitBitrateThreshold", "UpstreamExitTimeThreshold"]
+    assert sorted(block.by_name) == [
+        "UpstreamEntryBitrateThreshold",
+        "UpstreamEntryTimeThreshold",
+        "UpstreamExitBitrateThreshold",
+        "UpstreamExitTimeThreshold",
+    ]
 
 
 def test_limits_follow_the_tool() -> None:

@@ -16,7 +16,12 @@ def kinds(text: str) -> list[tuple[str, str, int]]:
 def test_words_punctuation_and_lines() -> None:
     """Words are runs of printable ASCII up to space, quote, ; { }; newlines count lines."""
     assert kinds("Main {\n  MaxCPE 2;\n}") == [
-        (WORD, "Main", 1), ("{", "{", 1), (WORD, "MaxCPE", 2), (WORD, "2", 2), (";", ";", 2), ("}", "}", 3),
+        (WORD, "Main", 1),
+        ("{", "{", 1),
+        (WORD, "MaxCPE", 2),
+        (WORD, "2", 2),
+        (";", ";", 2),
+        ("}", "}", 3),
         (EOF, "", 3),
     ]
 

@@ -39,9 +39,14 @@ def imported(source: str, module: str) -> set[str]:
 
 def outside(names: set[str]) -> set[str]:
     """The application modules among ``names`` that are not part of the DOCSIS package."""
-    return {name for name in names if (name == APP or name.startswith(f"{APP}."))
-            and name != OWN and not name.startswith(f"{OWN}.")
-            and name != APP}  # ``from provha_daemon import x`` is judged by its ``provha_daemon.x``
+    return {
+        name
+        for name in names
+        if (name == APP or name.startswith(f"{APP}."))
+        and name != OWN
+        and not name.startswith(f"{OWN}.")
+        and name != APP
+    }  # ``from provha_daemon import x`` is judged by its ``provha_daemon.x``
 
 
 def module_name(path: Path) -> str:
@@ -53,20 +58,33 @@ def test_docsis_imports_nothing_of_the_application() -> None:
     """No module under provha_daemon/docsis imports a provha_daemon module outside provha_daemon.docsis."""
     files = sorted(PACKAGE.rglob("*.py"))
     assert len(files) >= 10  # the package itself was found
-    found = {f"{path.name}: {name}" for path in files
-             for name in outside(imported(path.read_text(encoding="utf-8"), module_name(path)))}
+    found = {
+        f"{path.name}: {name}"
+        for path in files
+        for name in outside(imported(path.read_text(encoding="utf-8"), module_name(path)))
+    }
     assert found == set()
 
 
 def test_the_import_check_sees_every_kind_of_import() -> None:
     """The check catches absolute, ``from provha_daemon import``, relative and string imports, and passes own ones."""
     module = "provha_daemon.docsis.template"
-    for source in ("from provha_daemon.errors import ProvhaError", "import provha_daemon.errors",
-                   "from provha_daemon import errors", "from ..errors import ProvhaError", "from .. import errors",
-                   "import importlib\nimportlib.import_module('provha_daemon.errors')"):
+    for source in (
+        "from provha_daemon.errors import ProvhaError",
+        "import provha_daemon.errors",
+        "from provha_daemon import errors",
+        "from ..errors import ProvhaError",
+        "from .. import errors",
+        "import importlib\nimportlib.import_module('provha_daemon.errors')",
+    ):
         assert outside(imported(source, module)) == {"provha_daemon.errors"}, source
-    for source in ("from provha_daemon.docsis.errors import DocsisError", "from . import errors",
-                   "from .errors import DocsisError", "from provha_daemon import docsis", "import re"):
+    for source in (
+        "from provha_daemon.docsis.errors import DocsisError",
+        "from . import errors",
+        "from .errors import DocsisError",
+        "from provha_daemon import docsis",
+        "import re",
+    ):
         assert outside(imported(source, module)) == set(), source
 
 

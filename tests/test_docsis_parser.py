@@ -55,15 +55,17 @@ def test_keyword_in_the_wrong_block_is_rejected() -> None:
 def test_keyword_of_another_block_meaning_the_same_here_is_taken() -> None:
     """ClassifierRef (sub-type 1, one byte) inside the drop classifier is its ClassifierReference, as in the tool."""
     borrowed = parse("Main { UpstreamDropPacketClassification { ClassifierRef 7; IpPacketClassifier { IpProto 6; } } }")
-    own = parse("Main { UpstreamDropPacketClassification { ClassifierReference 7; "
-                "IPv4PacketClassification { IPProtocol 6; } } }")
-    assert borrowed == own == [(60, bytes.fromhex("010107" "0904 020200 06".replace(" ", "")), 1)]
+    own = parse(
+        "Main { UpstreamDropPacketClassification { ClassifierReference 7; "
+        "IPv4PacketClassification { IPProtocol 6; } } }"
+    )
+    assert borrowed == own == [(60, bytes.fromhex("0101070904 020200 06".replace(" ", "")), 1)]
 
 
 def test_top_level_keyword_inside_a_block_is_rejected() -> None:
     """SnmpMibObject and MaxCPE belong at the top level only."""
     assert isinstance(fails("Main { DsServiceFlow { MaxCPE 3; } }"), WrongBlockError)
-    assert isinstance(fails("Main { PHS { SnmpMibObject sysContact.0 String \"x\"; } }"), WrongBlockError)
+    assert isinstance(fails('Main { PHS { SnmpMibObject sysContact.0 String "x"; } }'), WrongBlockError)
 
 
 def test_value_out_of_range_is_rejected_not_wrapped() -> None:
@@ -74,19 +76,22 @@ def test_value_out_of_range_is_rejected_not_wrapped() -> None:
     assert "1-254" in str(error)
 
 
-@pytest.mark.parametrize("text", [
-    "TftpTimestamp 4294967296;",  # one over 32 bits: the tool's atoi would wrap it
-    "MaxRateSustained -1;",
-    "MaxClassifiers 65536;",
-    "UpstreamChannelId 256;",
-    "NetworkAccess 2;",
-    "SnmpMibObject sysServices.0 Integer 2147483648;",
-    "SnmpMibObject sysServices.0 Integer -2147483649;",
-    "SnmpMibObject sysServices.0 Gauge32 4294967296;",
-    "SnmpMibObject sysServices.0 Counter32 -1;",
-    "GenericTLV TlvCode 256 TlvLength 1 TlvValue 0x00;",
-    "GenericTLV TlvCode 150 TlvType Char TlvValue 256;",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TftpTimestamp 4294967296;",  # one over 32 bits: the tool's atoi would wrap it
+        "MaxRateSustained -1;",
+        "MaxClassifiers 65536;",
+        "UpstreamChannelId 256;",
+        "NetworkAccess 2;",
+        "SnmpMibObject sysServices.0 Integer 2147483648;",
+        "SnmpMibObject sysServices.0 Integer -2147483649;",
+        "SnmpMibObject sysServices.0 Gauge32 4294967296;",
+        "SnmpMibObject sysServices.0 Counter32 -1;",
+        "GenericTLV TlvCode 256 TlvLength 1 TlvValue 0x00;",
+        "GenericTLV TlvCode 150 TlvType Char TlvValue 256;",
+    ],
+)
 def test_numbers_never_wrap(text: str) -> None:
     """Numbers beyond their field or range raise ValueRangeError instead of wrapping."""
     wrapped = text if "MaxRate" not in text else f"UsServiceFlow {{ {text} }}"
@@ -100,33 +105,36 @@ def test_32_bit_fields_accept_their_maximum() -> None:
     assert items[1][1] == b"\x08\x04\xff\xff\xff\xff"
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("MaxCPE abc;", "decimal number"),
-    ('MaxCPE "3";', "decimal number"),
-    ("MaxCPE 0x03;", "decimal number"),
-    ("CpeMacAddress 00:11:22:33:44;", "MAC address"),
-    ("SwUpgradeServer 10.0.0.256;", "IPv4"),
-    ("SwUpgradeServer 10.0.0.010;", "IPv4"),  # inet_aton would read octal
-    ("SwUpgradeFilename fw.bin;", '"string"'),
-    ("MfgCVCData 0x123;", "odd number of hex digits"),
-    ("MfgCVCData 12ab;", "0x"),
-    ("VendorSpecific { VendorIdentifier 0x0010; }", "3-3 bytes"),
-    ('UsServiceFlow { ServiceClassName "a"; }', "2-16 characters"),
-    ('UsServiceFlow { ServiceClassName "seventeen-chars-x"; }', "2-16 characters"),
-    ("SnmpMibObject sysContact.0 Float 1;", "not supported"),
-    ("SnmpMibObject sysContact.0 String 12;", '"string"'),
-    ("SnmpMibObject sysContact.0 Integer 1.5;", "decimal number"),
-    ("SnmpWriteControl sysContact.0 1;", "only numeric OIDs and paths from iso"),
-    ("GenericTLV TlvCode 99 TlvLength 3 TlvValue 0xbeef;", "does not match"),
-    ("GenericTLV TlvCode 6 TlvLength 1 TlvValue 0x00;", "encoder adds it"),
-    ("GenericTLV TlvCode 99 TlvType Float TlvValue 1;", "TlvType"),
-    ("SubMgmtFilters 1;", "at least two numbers"),  # the tool's list encoders crash on one number
-    ("SubMgmtCPEIPv6PrefixList 2001:db8::/129;", "0-128"),
-    ("SubscriberManagementCPEIPv6Table 2001:db8::1,10.0.0.1;", "IPv6"),
-    ("PTPAddressConfigurations { PTPSourceIPAddressConfiguration 10.0.0.256; }", "IPv4"),
-    ('DigitMap "dial.txt";', "files are not read"),
-    ("DigitMap dial.txt;", "file name"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("MaxCPE abc;", "decimal number"),
+        ('MaxCPE "3";', "decimal number"),
+        ("MaxCPE 0x03;", "decimal number"),
+        ("CpeMacAddress 00:11:22:33:44;", "MAC address"),
+        ("SwUpgradeServer 10.0.0.256;", "IPv4"),
+        ("SwUpgradeServer 10.0.0.010;", "IPv4"),  # inet_aton would read octal
+        ("SwUpgradeFilename fw.bin;", '"string"'),
+        ("MfgCVCData 0x123;", "odd number of hex digits"),
+        ("MfgCVCData 12ab;", "0x"),
+        ("VendorSpecific { VendorIdentifier 0x0010; }", "3-3 bytes"),
+        ('UsServiceFlow { ServiceClassName "a"; }', "2-16 characters"),
+        ('UsServiceFlow { ServiceClassName "seventeen-chars-x"; }', "2-16 characters"),
+        ("SnmpMibObject sysContact.0 Float 1;", "not supported"),
+        ("SnmpMibObject sysContact.0 String 12;", '"string"'),
+        ("SnmpMibObject sysContact.0 Integer 1.5;", "decimal number"),
+        ("SnmpWriteControl sysContact.0 1;", "only numeric OIDs and paths from iso"),
+        ("GenericTLV TlvCode 99 TlvLength 3 TlvValue 0xbeef;", "does not match"),
+        ("GenericTLV TlvCode 6 TlvLength 1 TlvValue 0x00;", "encoder adds it"),
+        ("GenericTLV TlvCode 99 TlvType Float TlvValue 1;", "TlvType"),
+        ("SubMgmtFilters 1;", "at least two numbers"),  # the tool's list encoders crash on one number
+        ("SubMgmtCPEIPv6PrefixList 2001:db8::/129;", "0-128"),
+        ("SubscriberManagementCPEIPv6Table 2001:db8::1,10.0.0.1;", "IPv6"),
+        ("PTPAddressConfigurations { PTPSourceIPAddressConfiguration 10.0.0.256; }", "IPv4"),
+        ('DigitMap "dial.txt";', "files are not read"),
+        ("DigitMap dial.txt;", "file name"),
+    ],
+)
 def test_bad_values(text: str, fragment: str) -> None:
     """A value of the wrong form is a BadValueError (exit 255) whose message says what was expected."""
     error = fails(f"Main {{\n{text}\n}}")
@@ -144,21 +152,24 @@ def test_unknown_oid_name() -> None:
     assert "fooBarBaz" in str(error)
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ("Main { NetworkAccess 1 }", 1),  # missing ;
-    ("Main {\nNetworkAccess 1;\n", 3),  # missing }
-    ("Main {\n}", 2),  # empty Main
-    ("Main { UsServiceFlow { } }", 1),  # empty block
-    ("NetworkAccess 1;", 1),  # no Main
-    ("Main { NetworkAccess 1; } MaxCPE 2;", 1),  # text after Main
-    ("Main {\nNetworkAccess ;\n}", 2),  # missing value
-    ("Main {\n/* never closed\nNetworkAccess 1;\n}", 2),
-    ("Main {\n# comment\nNetworkAccess 1;\n}", 2),
-    ("Main {\n// comment\nNetworkAccess 1;\n}", 2),
-    ("Main { UsServiceFlow UsServiceFlowRef 1; }", 1),  # block without braces
-    ("Main { Main { NetworkAccess 1; } }", 1),
-    ("Main { GenericTLV TlvCode 99 TlvBogus 1; }", 1),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Main { NetworkAccess 1 }", 1),  # missing ;
+        ("Main {\nNetworkAccess 1;\n", 3),  # missing }
+        ("Main {\n}", 2),  # empty Main
+        ("Main { UsServiceFlow { } }", 1),  # empty block
+        ("NetworkAccess 1;", 1),  # no Main
+        ("Main { NetworkAccess 1; } MaxCPE 2;", 1),  # text after Main
+        ("Main {\nNetworkAccess ;\n}", 2),  # missing value
+        ("Main {\n/* never closed\nNetworkAccess 1;\n}", 2),
+        ("Main {\n# comment\nNetworkAccess 1;\n}", 2),
+        ("Main {\n// comment\nNetworkAccess 1;\n}", 2),
+        ("Main { UsServiceFlow UsServiceFlowRef 1; }", 1),  # block without braces
+        ("Main { Main { NetworkAccess 1; } }", 1),
+        ("Main { GenericTLV TlvCode 99 TlvBogus 1; }", 1),
+    ],
+)
 def test_grammar_errors(text: str, line: int) -> None:
     """Structural errors are DocsisSyntaxError (exit 2, as the tool's ``LINE:syntax error``) naming the line."""
     error = fails(text)
@@ -166,13 +177,16 @@ def test_grammar_errors(text: str, line: int) -> None:
     assert (error.line, error.exit_code) == (line, 2)
 
 
-@pytest.mark.parametrize(("text", "line"), [
-    ('Main {\nSwUpgradeFilename "abc\n";\n}', 2),  # line break in a string
-    ('Main {\nSwUpgradeFilename "a\tb";\n}', 2),  # tab in a string
-    ("Main {\nNetworkAccess 1; \x01\n}", 2),
-    ("Main {\rNetworkAccess 1;\r}", 1),  # a lone CR is no line end
-    (f'Main {{\nSnmpMibObject sysContact.0 String "{"x" * 2049}";\n}}', 2),
-])
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('Main {\nSwUpgradeFilename "abc\n";\n}', 2),  # line break in a string
+        ('Main {\nSwUpgradeFilename "a\tb";\n}', 2),  # tab in a string
+        ("Main {\nNetworkAccess 1; \x01\n}", 2),
+        ("Main {\rNetworkAccess 1;\r}", 1),  # a lone CR is no line end
+        (f'Main {{\nSnmpMibObject sysContact.0 String "{"x" * 2049}";\n}}', 2),
+    ],
+)
 def test_lexical_errors(text: str, line: int) -> None:
     """Characters the tokenizer cannot read are LexicalError (exit 255, as the tool) naming the line."""
     error = fails(text)
@@ -206,15 +220,23 @@ def test_strings_are_utf8_bytes() -> None:
 
 def test_generic_tlv_forms() -> None:
     """All GenericTLV forms of the tool, plus a nested block and an empty TlvString."""
-    text = ('Main { GenericTLV TlvCode 150 TlvString "ab"; GenericTLV TlvCode 151 TlvStringZero "ab"; '
-            "GenericTLV TlvCode 152 TlvType Integer TlvValue 70000; "
-            "GenericTLV TlvCode 153 TlvType Short TlvValue 513; GenericTLV TlvCode 154 TlvType Char TlvValue 7; "
-            "GenericTLV TlvCode 155 TlvType IPAddress TlvValue 1.2.3.4; GenericTLV TlvCode 156 { "
-            'GenericTLV TlvCode 1 TlvLength 1 TlvValue 0xaa; GenericTLV TlvCode 2 TlvString "x"; } '
-            'GenericTLV TlvCode 157 TlvString ""; }')
+    text = (
+        'Main { GenericTLV TlvCode 150 TlvString "ab"; GenericTLV TlvCode 151 TlvStringZero "ab"; '
+        "GenericTLV TlvCode 152 TlvType Integer TlvValue 70000; "
+        "GenericTLV TlvCode 153 TlvType Short TlvValue 513; GenericTLV TlvCode 154 TlvType Char TlvValue 7; "
+        "GenericTLV TlvCode 155 TlvType IPAddress TlvValue 1.2.3.4; GenericTLV TlvCode 156 { "
+        'GenericTLV TlvCode 1 TlvLength 1 TlvValue 0xaa; GenericTLV TlvCode 2 TlvString "x"; } '
+        'GenericTLV TlvCode 157 TlvString ""; }'
+    )
     assert [(code, value) for code, value, _ in parse(text)] == [
-        (150, b"ab"), (151, b"ab\0"), (152, bytes.fromhex("00011170")), (153, b"\x02\x01"), (154, b"\x07"),
-        (155, bytes([1, 2, 3, 4])), (156, bytes.fromhex("0101aa020178")), (157, b""),
+        (150, b"ab"),
+        (151, b"ab\0"),
+        (152, bytes.fromhex("00011170")),
+        (153, b"\x02\x01"),
+        (154, b"\x07"),
+        (155, bytes([1, 2, 3, 4])),
+        (156, bytes.fromhex("0101aa020178")),
+        (157, b""),
     ]
 
 
@@ -234,11 +256,13 @@ def test_block_over_255_bytes_is_refused() -> None:
 
 def test_value_kinds() -> None:
     """IPv6, address/port, ethermask, lists and OID values encode as the spec lays them out."""
-    text = ("Main { SwUpgradeServer6 2001:db8::1; SubMgmtFilters 1,2,3,65535; SubscriberManagementCPEIPTable "
-            "10.0.0.1,10.0.0.2; SNMPv1v2cCoexistenceConfig { SNMPv1v2cTransportAddressAccess { "
-            "SNMPv1v2cTransportAddress 10.0.0.0/161; } } UsPacketClass { LLCPacketClassifier { DstMacAddress "
-            "01:00:5e:00:00:00/ff:ff:ff:00:00:00; } IEEE802Classifier { UserPriority 0,7; } } "
-            "SnmpV3TrapReceiver { SnmpV3TrapRxFilterOID .1.3.6.1.6.3.1.1.5; } }")
+    text = (
+        "Main { SwUpgradeServer6 2001:db8::1; SubMgmtFilters 1,2,3,65535; SubscriberManagementCPEIPTable "
+        "10.0.0.1,10.0.0.2; SNMPv1v2cCoexistenceConfig { SNMPv1v2cTransportAddressAccess { "
+        "SNMPv1v2cTransportAddress 10.0.0.0/161; } } UsPacketClass { LLCPacketClassifier { DstMacAddress "
+        "01:00:5e:00:00:00/ff:ff:ff:00:00:00; } IEEE802Classifier { UserPriority 0,7; } } "
+        "SnmpV3TrapReceiver { SnmpV3TrapRxFilterOID .1.3.6.1.6.3.1.1.5; } }"
+    )
     values = [value for _, value, _ in parse(text)]
     assert values[0] == bytes.fromhex("20010db8000000000000000000000001")
     assert values[1] == bytes.fromhex("0001 0002 0003 ffff")
@@ -264,5 +288,6 @@ def test_mib_size_limits_are_enforced() -> None:
         assert error.line == 2
         assert "SIZE (0..64)" in str(error)
     assert parse("Main { SnmpMibObject pktcMtaDevProvConfigHash.0 HexString 0x" + "ab" * 20 + "; }")
-    assert "SIZE (16 | 20)" in str(fails("Main { SnmpMibObject pktcMtaDevProvConfigHash.0 HexString 0x" + "ab" * 19
-                                         + "; }"))
+    assert "SIZE (16 | 20)" in str(
+        fails("Main { SnmpMibObject pktcMtaDevProvConfigHash.0 HexString 0x" + "ab" * 19 + "; }")
+    )

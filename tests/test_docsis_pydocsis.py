@@ -18,8 +18,7 @@ pydocsis = pytest.importorskip("pydocsis")
 
 KEY = b"pydocsis-check"
 # pydocsis opens ~/.mibs.json without closing it: that ResourceWarning is its own, not ours
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning",
-                                        "ignore::pytest.PytestUnraisableExceptionWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 
 CM_TEXT = """Main
 {
@@ -104,13 +103,17 @@ def test_pydocsis_reads_our_cm_file_and_accepts_the_cm_mic(home: Path, tmp_path:
 
 def test_pydocsis_reads_our_mta_file(home: Path, tmp_path: Path) -> None:
     """pydocsis parses our hashed MTA file: delimiters, SNMP objects and the 20-byte hash object."""
-    text = ('Main { MtaConfigDelimiter 1; SnmpMibObject pktcMtaDevEnabled.0 Integer 1; '
-            'SnmpMibObject enterprises.32473.7.1.1.0 String "sip:+4930@voice.example"; MtaConfigDelimiter 255; }')
+    text = (
+        "Main { MtaConfigDelimiter 1; SnmpMibObject pktcMtaDevEnabled.0 Integer 1; "
+        'SnmpMibObject enterprises.32473.7.1.1.0 String "sip:+4930@voice.example"; MtaConfigDelimiter 255; }'
+    )
     path = tmp_path / "mta.cfg"
     path.write_bytes(encode(text, mta=True, mta_hash=MtaHash.NA))
     parsed = read(path)
     assert [tlv.tag for tlv in parsed.tlvs] == ["254", "11", "11", "11", "254"]
     objects = [tlv.get_value() for tlv in parsed.tlvs if tlv.tag == "11"]
     assert [(m.oid, m.value) for m in objects[:2]] == [
-        (".1.3.6.1.4.1.4491.2.2.1.1.1.7.0", "1"), (".1.3.6.1.4.1.32473.7.1.1.0", "sip:+4930@voice.example")]
+        (".1.3.6.1.4.1.4491.2.2.1.1.1.7.0", "1"),
+        (".1.3.6.1.4.1.32473.7.1.1.0", "sip:+4930@voice.example"),
+    ]
     assert objects[2].oid == ".1.3.6.1.4.1.4491.2.2.1.1.2.7.0"

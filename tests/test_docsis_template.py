@@ -66,11 +66,13 @@ def outcome(make: Callable[[], bytes]) -> bytes | tuple[type[DocsisError], int |
         return type(exc), exc.line
 
 
-def assert_agree(template: Template, text: str, values: dict[str, str],
-                 drop: Callable[[str], bool] | None = None) -> None:
+def assert_agree(
+    template: Template, text: str, values: dict[str, str], drop: Callable[[str], bool] | None = None
+) -> None:
     """The compiled template and the substituted text give the same bytes, or the same error and line."""
     assert outcome(lambda: template.encode(values, KEY)) == outcome(
-        lambda: encode(substituted(text, values, drop), KEY))
+        lambda: encode(substituted(text, values, drop), KEY)
+    )
 
 
 def skip_rule(row: str) -> bool:
@@ -80,8 +82,13 @@ def skip_rule(row: str) -> bool:
 
 def full(**values: str) -> dict[str, str]:
     """Values for every placeholder of TEMPLATE, overridable."""
-    base = {"modem.network_access.0": "1", "qos.us_rate_max_help.0": "1024000", "qos.ds_rate_max_help.0": "8192000",
-            "modem.hostname.0": "cm-1", "modem.city.0": "Berlin"}
+    base = {
+        "modem.network_access.0": "1",
+        "qos.us_rate_max_help.0": "1024000",
+        "qos.ds_rate_max_help.0": "8192000",
+        "modem.hostname.0": "cm-1",
+        "modem.city.0": "Berlin",
+    }
     return base | values
 
 
@@ -133,13 +140,17 @@ def test_line_with_several_statements() -> None:
     """A dynamic line may hold several complete statements."""
     text = "Main\n{\n\tNetworkAccess 1; MaxCPE {modem.cpe.0}; GlobalPrivacyEnable 1;\n}"
     assert compile_template(text).encode({"modem.cpe.0": "7"}, KEY) == encode(
-        "Main { NetworkAccess 1; MaxCPE 7; GlobalPrivacyEnable 1; }", KEY)
+        "Main { NetworkAccess 1; MaxCPE 7; GlobalPrivacyEnable 1; }", KEY
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}",
-    'Main\n{\n\tNetworkAccess 1;\n\tSnmpMibObject sysLocation.0\n\t\tString "{modem.city.0}";\n}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}",
+        'Main\n{\n\tNetworkAccess 1;\n\tSnmpMibObject sysLocation.0\n\t\tString "{modem.city.0}";\n}',
+    ],
+)
 def test_slow_path_templates_give_the_same_result(text: str) -> None:
     """Lines with comment delimiters or statements spread over lines use the full parse, with the same result."""
     template = compile_template(text)
@@ -150,12 +161,15 @@ def test_slow_path_templates_give_the_same_result(text: str) -> None:
 
 def test_mta_template_with_hash() -> None:
     """An MTA template (MtaConfigDelimiter lines around it) encodes with the requested hash object."""
-    text = ("Main\n{\n\tMtaConfigDelimiter 1;\n\tSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
-            '\tSnmpMibObject enterprises.32473.7.1.1.0 String "sip:{phonenumber.username.1}@voice.example";\n'
-            "\tMtaConfigDelimiter 255;\n}")
+    text = (
+        "Main\n{\n\tMtaConfigDelimiter 1;\n\tSnmpMibObject pktcMtaDevEnabled.0 Integer 1;\n"
+        '\tSnmpMibObject enterprises.32473.7.1.1.0 String "sip:{phonenumber.username.1}@voice.example";\n'
+        "\tMtaConfigDelimiter 255;\n}"
+    )
     values = {"phonenumber.username.1": "+4930123"}
     assert compile_template(text).encode(values, mta=True, mta_hash=MtaHash.EU) == encode(
-        substituted(text, values), mta=True, mta_hash=MtaHash.EU)
+        substituted(text, values), mta=True, mta_hash=MtaHash.EU
+    )
 
 
 def test_crlf_template() -> None:
@@ -173,7 +187,7 @@ def test_line_cache_never_mixes_devices() -> None:
     """Filled lines are parsed once per distinct value set; devices with other values still get their own bytes."""
     from provha_daemon.docsis import compile_template, encode
 
-    text = "Main\n{\n\tMaxCPE {provbase.max_cpe.0};\n\tSnmpMibObject sysLocation.0 String \"{modem.street.0}\";\n}"
+    text = 'Main\n{\n\tMaxCPE {provbase.max_cpe.0};\n\tSnmpMibObject sysLocation.0 String "{modem.street.0}";\n}'
     template = compile_template(text)
     for cpe, street in [("3", "A"), ("3", "B"), ("4", "A"), ("3", "A")]:
         values = {"provbase.max_cpe.0": cpe, "modem.street.0": street}
@@ -195,10 +209,13 @@ def test_without_a_rule_every_line_is_kept() -> None:
     assert compile_template(text).encode({}, KEY) == encode(text, KEY)
 
 
-@pytest.mark.parametrize(("text", "line", "name"), [
-    (TEMPLATE, 17, "modem.city.0"),
-    ("Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}", 3, "modem.cpe.0"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "name"),
+    [
+        (TEMPLATE, 17, "modem.city.0"),
+        ("Main\n{\n\tMaxCPE {modem.cpe.0}; /* per modem */\n\tNetworkAccess 1;\n}", 3, "modem.cpe.0"),
+    ],
+)
 def test_placeholder_without_a_value_is_an_error_without_a_rule(text: str, line: int, name: str) -> None:
     """A kept line whose placeholder has no value is refused, naming the line and placeholder, on both paths."""
     values = {k: v for k, v in full().items() if k != name}
@@ -225,12 +242,21 @@ def test_rule_sees_absent_placeholders_as_written() -> None:
     assert b"cm-1" not in data  # the whole line went
 
 
-@pytest.mark.parametrize(("text", "fast"), [
-    ("Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String \"{modem.city.0}\";"
-     "\n\tMaxClassifiers {modem.cls.0};\n}", True),
-    ("Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String \"{modem.city.0}\";"
-     "\n\tMaxClassifiers {modem.cls.0}; /* per modem */\n}", False),
-])
+@pytest.mark.parametrize(
+    ("text", "fast"),
+    [
+        (
+            "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String "
+            '"{modem.city.0}";\n\tMaxClassifiers {modem.cls.0};\n}',
+            True,
+        ),
+        (
+            "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3; /* skip */\n\tSnmpMibObject sysLocation.0 String "
+            '"{modem.city.0}";\n\tMaxClassifiers {modem.cls.0}; /* per modem */\n}',
+            False,
+        ),
+    ],
+)
 def test_caller_rule_drops_lines_on_both_paths(text: str, fast: bool) -> None:
     """A static line the rule drops goes once at compile time, a filled one per device, on both paths alike."""
     template = compile_template(text, skip_rule)
@@ -271,24 +297,29 @@ def test_random_values_fast_path_equals_the_substituted_text() -> None:
     rng = random.Random(4712)
     template, ruled = compile_template(TEMPLATE), compile_template(TEMPLATE, skip_rule)
     for _ in range(300):
-        values = full(**{
-            "modem.network_access.0": rng.choice("01"),
-            "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
-            "qos.ds_rate_max_help.0": rng.choice([str(rng.randrange(2**32)), "skip"]),
-            "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
-            "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@", "skip"]),
-        })
+        values = full(
+            **{
+                "modem.network_access.0": rng.choice("01"),
+                "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
+                "qos.ds_rate_max_help.0": rng.choice([str(rng.randrange(2**32)), "skip"]),
+                "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
+                "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@", "skip"]),
+            }
+        )
         if values["qos.ds_rate_max_help.0"] != "skip":  # else two errors, which the two ways may report in turn
             assert_agree(template, TEMPLATE, values)
         assert_agree(ruled, TEMPLATE, values, skip_rule)
 
 
-@pytest.mark.parametrize("value", ["5", "", " 5", "5 ", "5;", "0x05", "5 6", "/*", "{x}", "@@PH0@@", "-1", "300",
-                                   "skip"])
+@pytest.mark.parametrize(
+    "value", ["5", "", " 5", "5 ", "5;", "0x05", "5 6", "/*", "{x}", "@@PH0@@", "-1", "300", "skip"]
+)
 def test_word_values_agree_with_the_substituted_text(value: str) -> None:
     """Whatever a word value holds, fast fill and substituted text agree (bytes or error), with a rule or without."""
-    text = "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} " \
-           'String "at {modem.cpe.0}\\ x";\n}'
+    text = (
+        "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} "
+        'String "at {modem.cpe.0}\\ x";\n}'
+    )
     values = {"modem.cpe.0": value, "modem.idx.0": "0"}
     assert_agree(compile_template(text), text, values)
     assert_agree(compile_template(text, skip_rule), text, values, skip_rule)

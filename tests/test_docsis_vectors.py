@@ -44,8 +44,11 @@ def test_cm_vector_bytes(conf: Path, key: bytes) -> None:
     assert encode(conf.read_text(), key) == conf.with_suffix(".cfg").read_bytes()
 
 
-@pytest.mark.parametrize(("conf", "suffix"), [(c, s) for c in MTA_CONFS for s in MTA_VARIANTS],
-                         ids=lambda v: v.stem if isinstance(v, Path) else v)
+@pytest.mark.parametrize(
+    ("conf", "suffix"),
+    [(c, s) for c in MTA_CONFS for s in MTA_VARIANTS],
+    ids=lambda v: v.stem if isinstance(v, Path) else v,
+)
 def test_mta_vector_bytes(conf: Path, suffix: str) -> None:
     """``docsis -eu/-na/-ietf/(none) -p CONF OUT`` and our MTA encode give the same bytes."""
     expected = (conf.parent / (conf.stem + suffix)).read_bytes()

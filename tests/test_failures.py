@@ -7,8 +7,9 @@ import structlog
 from provha_daemon.failures import EXAMPLES, ROW, TFTP_DEVICE, TFTP_LINE, Failures
 
 
-def _round(failures: Failures, failing: dict[int, str], passing: tuple[int, ...] = (),
-           *, unseen: bool = False) -> list[dict[str, object]]:
+def _round(
+    failures: Failures, failing: dict[int, str], passing: tuple[int, ...] = (), *, unseen: bool = False
+) -> list[dict[str, object]]:
     with structlog.testing.capture_logs() as logs:
         failures.begin()
         for ident, reason in failing.items():
@@ -24,8 +25,13 @@ def test_a_failure_is_logged_when_it_starts_and_when_it_changes() -> None:
     failures = Failures(TFTP_DEVICE)
     first = _round(failures, {1: "line 2: unknown keyword X", 2: "line 2: unknown keyword X"})
     assert [e["event"] for e in first] == ["tftp.device_failed", "tftp.device_failed", "tftp.failures"]
-    assert first[0] == {"event": "tftp.device_failed", "log_level": "warning", "kind": "cm", "id": 1,
-                        "reason": "line 2: unknown keyword X"}
+    assert first[0] == {
+        "event": "tftp.device_failed",
+        "log_level": "warning",
+        "kind": "cm",
+        "id": 1,
+        "reason": "line 2: unknown keyword X",
+    }
     again = _round(failures, {1: "line 2: unknown keyword X", 2: "line 2: unknown keyword X"})
     assert [e["event"] for e in again] == ["tftp.failures"]
     changed = _round(failures, {1: "line 2: unknown keyword X", 2: "line 3: bad value"})
@@ -69,7 +75,10 @@ def test_rows_no_longer_skipped_are_logged_as_recovered() -> None:
         failures.begin()
         failures.finish(unseen_recovered=True)
     assert [(e["event"], e.get("table"), e.get("id")) for e in logs] == [
-        ("row.skipped", "modem", 7), ("rows.skipped", None, None), ("row.recovered", "modem", 7)]
+        ("row.skipped", "modem", 7),
+        ("rows.skipped", None, None),
+        ("row.recovered", "modem", 7),
+    ]
 
 
 def test_failures_of_devices_not_rebuilt_are_carried_silently() -> None:

@@ -19,17 +19,23 @@ from tests.dbserver import PlantDB, PlantFactory
 from tests.galera import GaleraCluster, state, status
 from tests.helpers import write_config
 
-pytestmark = pytest.mark.skipif(shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
-                                reason="ISC dhcpd is not installed (scripts/install-system-packages)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
+    reason="ISC dhcpd is not installed (scripts/install-system-packages)",
+)
 
-_MODEM_COLUMNS = ("id, created_at, updated_at, hostname, contract_id, mac, public, internet_access, configfile_id, "
-                  "qos_id, next_passive_id, address_to_invoice")
+_MODEM_COLUMNS = (
+    "id, created_at, updated_at, hostname, contract_id, mac, public, internet_access, configfile_id, "
+    "qos_id, next_passive_id, address_to_invoice"
+)
 
 
 def _insert_modem(db: PlantDB, modem_id: int) -> None:
     """A plain live modem written on the master's side (node 1)."""
-    db.execute(f"INSERT INTO modem ({_MODEM_COLUMNS}) VALUES ({modem_id}, NOW(), NOW(), 'cm-{modem_id}', 500001, "
-               f"'00:11:22:33:{modem_id // 100 % 100:02d}:{modem_id % 100:02d}', 0, 1, 3, 1, 0, 0)")
+    db.execute(
+        f"INSERT INTO modem ({_MODEM_COLUMNS}) VALUES ({modem_id}, NOW(), NOW(), 'cm-{modem_id}', 500001, "
+        f"'00:11:22:33:{modem_id // 100 % 100:02d}:{modem_id % 100:02d}', 0, 1, 3, 1, 0, 0)"
+    )
 
 
 def _tree(directory: Path) -> dict[str, tuple[bytes, int]]:
@@ -62,7 +68,8 @@ def plant(galera_cluster: GaleraCluster) -> Iterator[PlantDB]:
 
 
 def test_slave_reads_its_synced_read_only_node_and_sees_replicated_writes(
-        tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB) -> None:
+    tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB
+) -> None:
     """Node 2 (Synced, read_only) is read by the SELECT-only user and shows a modem just written on node 1."""
     galera_cluster.recover()
     node2 = galera_cluster.node2
@@ -78,7 +85,8 @@ def test_slave_reads_its_synced_read_only_node_and_sees_replicated_writes(
 
 
 def test_lost_quorum_is_not_rendered_from_and_leaves_the_live_files(
-        tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With node 1 killed node 2 goes non-Primary: read() raises DatabaseNotReadyError, --once exits 3, files stay."""
     galera_cluster.recover()
     setup = write_config(tmp_path, galera_cluster.on_node2(plant))
@@ -98,8 +106,7 @@ def test_lost_quorum_is_not_rendered_from_and_leaves_the_live_files(
     assert setup.restart.count() == 1
 
 
-def test_daemon_reads_node2_again_after_recovery(tmp_path: Path, galera_cluster: GaleraCluster,
-                                                  plant: PlantDB) -> None:
+def test_daemon_reads_node2_again_after_recovery(tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB) -> None:
     """After pc.bootstrap on node 2 and node 1's rejoin, --once renders from node 2 again, new writes included."""
     _degrade(galera_cluster)
     galera_cluster.recover()
@@ -113,8 +120,9 @@ def test_daemon_reads_node2_again_after_recovery(tmp_path: Path, galera_cluster:
     assert "cm-100051" in rendered
 
 
-def test_service_goes_stale_on_lost_quorum_and_catches_up(tmp_path: Path, galera_cluster: GaleraCluster,
-                                                           plant: PlantDB) -> None:
+def test_service_goes_stale_on_lost_quorum_and_catches_up(
+    tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB
+) -> None:
     """The running service reports 'db not synced' while node 2 has no quorum, keeps the files, then catches up."""
     from tests.service import Daemon, NotifySocket, wait_until
     from tests.test_daemon import SERVICE
@@ -135,8 +143,10 @@ def test_service_goes_stale_on_lost_quorum_and_catches_up(tmp_path: Path, galera
         galera_cluster.recover()
         daemon.wait_event("db.back")
         _insert_modem(plant, 100052)
-        wait_until(lambda: "cm-100052" in (setup.dhcp_dir / "modems-host.conf").read_text(),
-                   what="a write on node 1 after recovery")
+        wait_until(
+            lambda: "cm-100052" in (setup.dhcp_dir / "modems-host.conf").read_text(),
+            what="a write on node 1 after recovery",
+        )
     finally:
         assert daemon.stop() == 0
         notify.close()

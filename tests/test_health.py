@@ -12,9 +12,17 @@ NOW = 1_800_000_000.0
 
 
 def _state(**kw: object) -> dict[str, object]:
-    state = State(role="slave", db="ok", db_node="127.0.0.1", db_since=NOW - 100, last_poll_ok=NOW - 1,
-                  last_iteration=NOW - 1, last_rebuild=NOW - 50, last_result="ok",
-                  counts={"modems": 10, "skipped": 0})
+    state = State(
+        role="slave",
+        db="ok",
+        db_node="127.0.0.1",
+        db_since=NOW - 100,
+        last_poll_ok=NOW - 1,
+        last_iteration=NOW - 1,
+        last_rebuild=NOW - 50,
+        last_result="ok",
+        counts={"modems": 10, "skipped": 0},
+    )
     data = asdict(state)
     data.update(kw)
     return data

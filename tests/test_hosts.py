@@ -17,12 +17,16 @@ def test_duplicate_host_names_keep_the_oldest_row() -> None:
     """A second modem with a MAC under a host name already used, and an endpoint under a modem's name, are
     skipped and named; a modem without a MAC (no host entry) does not claim its name."""
     plant = _empty_plant()
-    plant.modems = [Modem(1, "cm-a", "00:00:00:00:00:01", False, True, None, None),
-                    Modem(2, "cm-b", None, False, True, None, None),
-                    Modem(3, "cm-a", "00:00:00:00:00:03", False, True, None, None),
-                    Modem(4, "cm-b", "00:00:00:00:00:04", False, True, None, None)]
-    plant.endpoints = [Endpoint(7, "cm-b", "00:00:00:00:00:07", 1, False, None),
-                       Endpoint(8, "ep-8", "00:00:00:00:00:08", 1, False, None)]
+    plant.modems = [
+        Modem(1, "cm-a", "00:00:00:00:00:01", False, True, None, None),
+        Modem(2, "cm-b", None, False, True, None, None),
+        Modem(3, "cm-a", "00:00:00:00:00:03", False, True, None, None),
+        Modem(4, "cm-b", "00:00:00:00:00:04", False, True, None, None),
+    ]
+    plant.endpoints = [
+        Endpoint(7, "cm-b", "00:00:00:00:00:07", 1, False, None),
+        Endpoint(8, "ep-8", "00:00:00:00:00:08", 1, False, None),
+    ]
     drop_duplicate_names(plant)
     assert [m.id for m in plant.modems] == [1, 2, 4]
     assert [e.id for e in plant.endpoints] == [8]
@@ -36,8 +40,12 @@ def test_an_mta_whose_host_name_a_modem_or_endpoint_has_is_skipped() -> None:
     plant = _empty_plant()
     plant.modems = [Modem(1, "mta-30", "00:00:00:00:00:01", False, True, None, None)]
     plant.endpoints = [Endpoint(7, "mta-31", "00:00:00:00:00:07", 1, False, None)]
-    plant.mtas = [Mta(30, 1, "00:00:00:00:01:30", "packetcable"), Mta(31, 1, "00:00:00:00:01:31", "sip"),
-                  Mta(32, 1, "00:00:00:00:01:32", "packetcable"), Mta(30, 1, "ff:ff:ff:ff:ff:ff", "sip")]
+    plant.mtas = [
+        Mta(30, 1, "00:00:00:00:01:30", "packetcable"),
+        Mta(31, 1, "00:00:00:00:01:31", "sip"),
+        Mta(32, 1, "00:00:00:00:01:32", "packetcable"),
+        Mta(30, 1, "ff:ff:ff:ff:ff:ff", "sip"),
+    ]
     drop_duplicate_names(plant)
     assert [(m.id, m.mac) for m in plant.mtas] == [(32, "00:00:00:00:01:32"), (30, "ff:ff:ff:ff:ff:ff")]
     assert [(s.table, s.id) for s in plant.skipped] == [("mta", 30), ("mta", 31)]
@@ -64,5 +72,6 @@ def test_duplicate_macs_without_a_live_host_keep_modems_then_mtas_then_endpoints
     assert [m.id for m in plant.modems] == [3] and plant.mtas == [] and [e.id for e in plant.endpoints] == [200002]
     assert sorted((s.table, s.id) for s in plant.skipped) == [("endpoint", 200001), ("modem", 7), ("mta", 300001)]
     drop_duplicate_macs(plant, lambda: pytest.fail("the live files are read only when a MAC is shared"))
-    assert live_host_macs([b"host cm-7 { hardware ethernet 00:11:22:33:44:55; filename \"cm/cm-7.cfg\"; }"]) == {
-        mac: "cm-7"}
+    assert live_host_macs([b'host cm-7 { hardware ethernet 00:11:22:33:44:55; filename "cm/cm-7.cfg"; }']) == {
+        mac: "cm-7"
+    }

@@ -22,8 +22,17 @@ FLAGS = ["1", "0", "", "yes", "no", " 1", "2"]
 
 def _schema() -> Any:
     columns = {
-        "modem": ["id", "hostname", "mac", "public", "internet_access", "configfile_id", "contract_id", "qos_id",
-                  "deleted_at"],
+        "modem": [
+            "id",
+            "hostname",
+            "mac",
+            "public",
+            "internet_access",
+            "configfile_id",
+            "contract_id",
+            "qos_id",
+            "deleted_at",
+        ],
         "contract": ["id", "internet_access", "has_telephony", "deleted_at"],
         "netgw": ["id", "hostname", "deleted_at"],
         "ippool": ["id", "netgw_id", "type", "net", "netmask", "router_ip", "ip_pool_start", "ip_pool_end"],
@@ -69,8 +78,19 @@ def test_fast_path_decides_every_row_as_the_validators_do() -> None:
 
     fast_hits = 0
     for _ in range(20_000):
-        fields = [pick(IDS, 2), pick(NAMES, 2), pick(MACS, 2), pick(FLAGS, 3), pick(FLAGS, 3), pick(IDS, 4),
-                  pick(IDS, 4), pick(IDS, 4), pick(IDS, 4), pick(FLAGS, 3), pick(FLAGS, 3)]
+        fields = [
+            pick(IDS, 2),
+            pick(NAMES, 2),
+            pick(MACS, 2),
+            pick(FLAGS, 3),
+            pick(FLAGS, 3),
+            pick(IDS, 4),
+            pick(IDS, 4),
+            pick(IDS, 4),
+            pick(IDS, 4),
+            pick(FLAGS, 3),
+            pick(FLAGS, 3),
+        ]
         text = "\x1f".join(fields)
         fast_hits += p._CANONICAL_MODEM.fullmatch(text) is not None
         assert _load([text]) == _slow(text), text

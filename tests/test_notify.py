@@ -33,8 +33,13 @@ def test_messages_arrive_and_env_is_cleaned(sock: NotifySocket) -> None:
     n.stopping()
     n.close()
     sock.wait_for(lambda lines: any(line == "STOPPING=1" for _, line in lines))
-    assert [line for _, line in sock.lines()] == ["READY=1", "STATUS=starting", "STATUS=one", "RELOADING=1",
-                                                  "STOPPING=1"]
+    assert [line for _, line in sock.lines()] == [
+        "READY=1",
+        "STATUS=starting",
+        "STATUS=one",
+        "RELOADING=1",
+        "STOPPING=1",
+    ]
 
 
 def test_watchdog_is_rate_limited_to_half_the_timeout(sock: NotifySocket) -> None:
@@ -76,7 +81,7 @@ def test_systemd_variables_are_taken_from_the_environment_once(monkeypatch: pyte
         monkeypatch.setenv(name, value)
     taken = take_systemd_environment()
     assert taken == {"NOTIFY_SOCKET": "/run/x", "WATCHDOG_USEC": "1000", "LISTEN_FDS": "2"}
-    child = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.environ))"], capture_output=True,
-                           text=True, check=True).stdout
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(sorted(os.environ))"], capture_output=True, text=True, check=True
+    ).stdout
     assert not any(name in child for name in taken)
-

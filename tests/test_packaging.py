@@ -14,7 +14,8 @@ def test_wheel_ships_templates_and_console_script(tmp_path: Path) -> None:
     """Every template under templates/ is inside the wheel as provha_daemon/templates/…, and the script exists."""
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("provha_daemon-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

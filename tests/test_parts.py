@@ -22,11 +22,14 @@ from provha_daemon.stages.dhcp import dhcp_settings
 from tests.dbserver import PlantFactory
 from tests.helpers import write_config
 
-needs_dhcpd = pytest.mark.skipif(shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
-                                 reason="ISC dhcpd is not installed (scripts/install-system-packages)")
+needs_dhcpd = pytest.mark.skipif(
+    shutil.which("dhcpd") is None and not Path("/usr/sbin/dhcpd").exists(),
+    reason="ISC dhcpd is not installed (scripts/install-system-packages)",
+)
 
-HOSTS = b"".join(b"host cm-%d { hardware ethernet 00:00:00:00:%02x:%02x; }\n" % (n, n // 256, n % 256)
-                 for n in range(1, 101))
+HOSTS = b"".join(
+    b"host cm-%d { hardware ethernet 00:00:00:00:%02x:%02x; }\n" % (n, n // 256, n % 256) for n in range(1, 101)
+)
 
 
 def test_slices_cover_every_host_line_once_at_line_ends() -> None:
@@ -61,8 +64,10 @@ def test_jobs_auto_is_one_per_core_on_a_large_plant_only() -> None:
 def test_part_files_keep_line_numbers_and_comment_out_other_includes(tmp_path: Path) -> None:
     """Part 0 includes everything; a further part keeps global.conf and its slice, the other includes commented
     out on the same line, so dhcpd's line numbers are those of dhcpd.conf."""
-    conf = (f'include "{tmp_path}/failover.conf";\noption x code 1 = text;\ninclude "{tmp_path}/global.conf";\n'
-            f'include "{tmp_path}/modems-host.conf";\ninclude "{tmp_path}/mta.conf";\n').encode()
+    conf = (
+        f'include "{tmp_path}/failover.conf";\noption x code 1 = text;\ninclude "{tmp_path}/global.conf";\n'
+        f'include "{tmp_path}/modems-host.conf";\ninclude "{tmp_path}/mta.conf";\n'
+    ).encode()
     made, files = parts.part_files(conf, HOSTS, 0, 2, tmp_path)
     first, second = (files[p.config].decode().splitlines() for p in made)
     assert first[3] == f'include "{tmp_path}/.parts/modems-host.conf.0";' and first[4] == conf.decode().splitlines()[4]
@@ -81,11 +86,14 @@ def test_a_set_without_modems_host_conf_is_one_part(tmp_path: Path) -> None:
 def test_messages_name_the_staged_files_and_lines(tmp_path: Path) -> None:
     """A slice's path and line become modems-host.conf's; the part's config becomes dhcpd.conf."""
     part = parts.Part(tmp_path / ".parts/dhcpd.1.conf", tmp_path / ".parts/modems-host.conf.1", 41)
-    output = (f"{tmp_path}/.parts/modems-host.conf.1 line 3: expecting a colon.\n"
-              f"{tmp_path}/.parts/dhcpd.1.conf line 48: {tmp_path}/.parts/modems-host.conf.1: bad parse.")
+    output = (
+        f"{tmp_path}/.parts/modems-host.conf.1 line 3: expecting a colon.\n"
+        f"{tmp_path}/.parts/dhcpd.1.conf line 48: {tmp_path}/.parts/modems-host.conf.1: bad parse."
+    )
     assert parts.relabel(output, part, tmp_path) == (
         f"{tmp_path}/modems-host.conf line 43: expecting a colon.\n"
-        f"{tmp_path}/dhcpd.conf line 48: {tmp_path}/modems-host.conf: bad parse.")
+        f"{tmp_path}/dhcpd.conf line 48: {tmp_path}/modems-host.conf: bad parse."
+    )
 
 
 async def _rendered(tmp_path: Path, plant_db: PlantFactory, jobs: int) -> tuple[Rebuilder, list[Artifact]]:
@@ -93,8 +101,7 @@ async def _rendered(tmp_path: Path, plant_db: PlantFactory, jobs: int) -> tuple[
     config = load_config(setup.config)
     rebuilder = Rebuilder(config)
     plant = (await rebuilder.read()).plant
-    rendered = render_dhcp(plant, dhcp_settings(config, plant, resolve_pair(config, plant.provha,
-                                                                            rebuilder.addresses)))
+    rendered = render_dhcp(plant, dhcp_settings(config, plant, resolve_pair(config, plant.provha, rebuilder.addresses)))
     return rebuilder, rendered.artifacts
 
 
@@ -112,6 +119,7 @@ def _line_replaced(number: int, text: bytes) -> Callable[[bytes], bytes]:
         lines = data.splitlines(keepends=True)
         lines[number - 1] = text
         return b"".join(lines)
+
     return edit
 
 
@@ -128,12 +136,16 @@ async def test_parts_run_dhcpd_on_every_host_and_accept_a_good_set(tmp_path: Pat
 
 @needs_dhcpd
 @pytest.mark.parametrize("jobs", [1, 3])
-@pytest.mark.parametrize(("line", "text"), [
-    (1, b"host cm-x { hardware ethernet zz:00; }\n"),  # in part 0's slice
-    (-1, b"host cm-y { hardware ethernet 00:11:22:33:44:55; filename; }\n"),  # in the last part's slice
-])
-async def test_a_bad_host_line_is_rejected_with_its_file_and_line(tmp_path: Path, plant_db: PlantFactory,
-                                                                  jobs: int, line: int, text: bytes) -> None:
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        (1, b"host cm-x { hardware ethernet zz:00; }\n"),  # in part 0's slice
+        (-1, b"host cm-y { hardware ethernet 00:11:22:33:44:55; filename; }\n"),  # in the last part's slice
+    ],
+)
+async def test_a_bad_host_line_is_rejected_with_its_file_and_line(
+    tmp_path: Path, plant_db: PlantFactory, jobs: int, line: int, text: bytes
+) -> None:
     """One process or three parts: the same bad line is rejected, named as modems-host.conf and its own line."""
     rebuilder, artifacts = await _rendered(tmp_path, plant_db, jobs)
     hosts = next(a.data for a in artifacts if a.path == "modems-host.conf")
@@ -167,8 +179,14 @@ def test_owners_name_the_row_or_pool_of_the_first_rejected_line(tmp_path: Path) 
     }
     hosts = {"cm-1": "modem 1", "cm-2": "modem 2"}
     pools = {(1, "10.0.0.0/255.255.255.0"): 7}
-    text, found = owners(f"{staging}/modems-host.conf line 2: expecting ;\n{staging}/cmts_gws/1.conf line 5: x",
-                         staging, live, data, hosts, pools)
+    text, found = owners(
+        f"{staging}/modems-host.conf line 2: expecting ;\n{staging}/cmts_gws/1.conf line 5: x",
+        staging,
+        live,
+        data,
+        hosts,
+        pools,
+    )
     assert found == ["modem 2 (modems-host.conf line 2)"]
     assert f"{live}/modems-host.conf line 2" in text and ".provha-staging" not in text
     _, found = owners(f"{staging}/cmts_gws/1.conf line 5: expecting a declaration", staging, live, data, hosts, pools)

@@ -26,8 +26,10 @@ async def test_status_writes_and_unwatched_tables_are_no_change(tmp_path: Path, 
         first = await poller.poll(0.0)
         assert not first.reconnected and not first.relevant
         for i in range(5):
-            db.execute(f"UPDATE modem SET us_pwr = {i}, ds_snr = {i}, phy_updated_at = NOW();"
-                       f"UPDATE global_config SET headline1 = 'x{i}'")
+            db.execute(
+                f"UPDATE modem SET us_pwr = {i}, ds_snr = {i}, phy_updated_at = NOW();"
+                f"UPDATE global_config SET headline1 = 'x{i}'"
+            )
             seen = await poller.poll(1.0 + i)
             assert not seen.relevant, seen
         db.execute("UPDATE modem SET mac = '00:11:22:33:44:aa', updated_at = NOW() WHERE id = 100001")
@@ -52,8 +54,7 @@ async def test_a_lost_connection_is_reopened_as_a_reconnect(tmp_path: Path, plan
         poller.close()
 
 
-async def test_the_provha_row_decides_the_role_when_none_is_configured(tmp_path: Path,
-                                                                       plant_db: PlantFactory) -> None:
+async def test_the_provha_row_decides_the_role_when_none_is_configured(tmp_path: Path, plant_db: PlantFactory) -> None:
     """Without a configured role the poll judges it from provha: this host's address in slaves makes it the
     slave; becoming provha.master stops the service."""
     db = plant_db("netgw")
@@ -76,7 +77,8 @@ async def test_the_provha_row_decides_the_role_when_none_is_configured(tmp_path:
 
 
 async def test_scan_connection_opens_once_a_large_table_qualifies(
-        tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On the stock schema the service opens its scan connection after the first full check found a large table
     to split, and later polls read that table's scan in two halves, one on each connection."""
     import structlog
@@ -99,7 +101,8 @@ async def test_scan_connection_opens_once_a_large_table_qualifies(
 
 
 async def test_a_refused_scan_connection_leaves_polling_as_it_was(
-        tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, plant_db: PlantFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A node that refuses the scan connection (a per-user connection limit) costs a warning, not the poll:
     changes are still seen, the large tables scanned in one statement."""
     import structlog

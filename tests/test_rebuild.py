@@ -75,8 +75,12 @@ class B(Recording):
 
 def _snapshot(problems: dict[str, str] | None = None) -> Snapshot:
     provbase = ProvBase("10.0.0.2", "example.test", 3600, 7200, 2, False, 1, problems or {})
-    return Snapshot(Plant(schema=None, provbase=provbase, provha=None, mta_domain=None),  # type: ignore[arg-type]
-                    "db1", False, 0.0)
+    return Snapshot(
+        Plant(schema=None, provbase=provbase, provha=None, mta_domain=None),  # type: ignore[arg-type]
+        "db1",
+        False,
+        0.0,
+    )
 
 
 @pytest.fixture
@@ -87,8 +91,10 @@ def rebuilder(tmp_path: Path) -> Rebuilder:
     Recording.activations = []
     A.action = B.action = Action.SWAP
     path = tmp_path / "c.toml"
-    path.write_text(f'role = "slave"\n[dhcp]\ndir = "{tmp_path}/dhcp"\n[tftp]\ndir = "{tmp_path}/tftp"\n'
-                    f'[nmsprime]\nenv_dir = "{tmp_path}"\n')
+    path.write_text(
+        f'role = "slave"\n[dhcp]\ndir = "{tmp_path}/dhcp"\n[tftp]\ndir = "{tmp_path}/tftp"\n'
+        f'[nmsprime]\nenv_dir = "{tmp_path}"\n'
+    )
     return Rebuilder(load_config(path), frozenset(), stages=(A, B))
 
 
@@ -98,8 +104,20 @@ async def test_every_stage_runs_its_phases_and_a_swaps_after_b(rebuilder: Rebuil
     calls = Recording.calls
     assert calls[:2] == ["a.render", "b.render"]
     assert calls.index("b.swap") < calls.index("a.swap") < calls.index("a.activate")
-    assert sorted(calls) == sorted(["a.render", "b.render", "a.plan", "b.plan", "a.validate", "b.validate",
-                                    "a.swap", "b.swap", "a.activate", "b.activate"])
+    assert sorted(calls) == sorted(
+        [
+            "a.render",
+            "b.render",
+            "a.plan",
+            "b.plan",
+            "a.validate",
+            "b.validate",
+            "a.swap",
+            "b.swap",
+            "a.activate",
+            "b.activate",
+        ]
+    )
 
 
 async def test_a_refusal_stops_every_stage(rebuilder: Rebuilder) -> None:
@@ -161,8 +179,7 @@ async def test_a_failed_activation_rolls_back_and_activates_again_once(rebuilder
     Recording.activations = [FAILED, OK]
     with structlog.testing.capture_logs() as logs, pytest.raises(RestartError, match="succeeded") as caught:
         await rebuilder.apply(_snapshot(), stages=["a"])
-    assert Recording.calls == ["a.render", "a.plan", "a.validate", "a.swap", "a.activate", "a.rollback",
-                               "a.activate"]
+    assert Recording.calls == ["a.render", "a.plan", "a.validate", "a.swap", "a.activate", "a.rollback", "a.activate"]
     assert caught.value.rolled_back
     assert [e["event"] for e in logs] == ["a.restart_failed", "a.rolled_back"]
 

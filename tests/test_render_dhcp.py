@@ -57,14 +57,20 @@ async def test_secrets_only_in_secret_files(tmp_path: Path, plant_db: PlantFacto
 
 
 def _plant(**kw: object) -> Plant:
-    schema = detect([
-        ("netgw", "id"), ("netgw", "hostname"), ("ippool", "netgw_id"),
-        *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start", "ip_pool_end")],
-        *[("modem", c) for c in ("id", "hostname", "mac", "public")],
-        *[("provbase", c) for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time",
-                                   "dhcp_max_lease_time")],
-        ("mta", "id"),
-    ])
+    schema = detect(
+        [
+            ("netgw", "id"),
+            ("netgw", "hostname"),
+            ("ippool", "netgw_id"),
+            *[("ippool", c) for c in ("id", "type", "net", "netmask", "router_ip", "ip_pool_start", "ip_pool_end")],
+            *[("modem", c) for c in ("id", "hostname", "mac", "public")],
+            *[
+                ("provbase", c)
+                for c in ("provisioning_server", "domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time")
+            ],
+            ("mta", "id"),
+        ]
+    )
     provbase = ProvBase("10.0.0.1", "example.test", 600, 1200, None, bool(kw.pop("multiple", False)))
     plant = Plant(schema=schema, provbase=provbase, provha=None, mta_domain=None)
     for key, value in kw.items():
@@ -72,8 +78,16 @@ def _plant(**kw: object) -> Plant:
     return plant
 
 
-SETTINGS = DhcpSettings(directory="/x", own_ip="192.0.2.2", peer_ip="192.0.2.1", dns_secret=None,
-                        server_fqdn="slave.example.test", time_offset=0, omapi_key_name="k", omapi_secret=None)
+SETTINGS = DhcpSettings(
+    directory="/x",
+    own_ip="192.0.2.2",
+    peer_ip="192.0.2.1",
+    dns_secret=None,
+    server_fqdn="slave.example.test",
+    time_offset=0,
+    omapi_key_name="k",
+    omapi_secret=None,
+)
 
 
 def test_vivso_and_fqdn_encoding() -> None:
@@ -116,10 +130,24 @@ def test_ignore_cpe_lists_modems_with_network_access() -> None:
 
 def test_cpepub_range_split_and_single_address() -> None:
     """A CPEPub range is cut around fixed endpoint IPs; a one-address remainder is written as one address."""
-    pool = Pool(1, 1, "CPEPub", ipaddress.IPv4Network("198.51.100.0/24"), "198.51.100.1", None, (),
-                "198.51.100.10", "198.51.100.13", "", True, None)
-    eps = [Endpoint(7, "ep", "00:00:00:00:00:07", 1, True, "198.51.100.11"),
-           Endpoint(8, "ep2", "00:00:00:00:00:08", 1, True, "198.51.100.13")]
+    pool = Pool(
+        1,
+        1,
+        "CPEPub",
+        ipaddress.IPv4Network("198.51.100.0/24"),
+        "198.51.100.1",
+        None,
+        (),
+        "198.51.100.10",
+        "198.51.100.13",
+        "",
+        True,
+        None,
+    )
+    eps = [
+        Endpoint(7, "ep", "00:00:00:00:00:07", 1, True, "198.51.100.11"),
+        Endpoint(8, "ep2", "00:00:00:00:00:08", 1, True, "198.51.100.13"),
+    ]
     modem = Modem(1, "cm-1", "00:00:00:00:00:01", False, True, 3, None)
     plant = _plant(gateways=[Gateway(1, "gw")], pools=[pool], endpoints=eps, modems=[modem])
     text = next(a.data.decode() for a in render_dhcp(plant, SETTINGS).artifacts if a.path == "cmts_gws/1.conf")

@@ -22,25 +22,30 @@ def test_a_quote_in_a_string_value_stays_in_the_string() -> None:
     """The street of the issue becomes the string's content (quote escaped as the tool reads \\"), nothing else."""
     result = filled('SnmpMibObject sysLocation.0 String "{modem.street.0}";', modem__street=INJECTION)
     assert isinstance(result, Filled)
-    assert result.text == 'SnmpMibObject sysLocation.0 String "x\\"; NetworkAccess 1; SnmpMibObject sysContact.0 ' \
-                          'String \\"y";'
+    assert (
+        result.text == 'SnmpMibObject sysLocation.0 String "x\\"; NetworkAccess 1; SnmpMibObject sysContact.0 '
+        'String \\"y";'
+    )
     assert [item[:2] for item in result.items or []] == [item[:2] for item in parse(f"Main {{ {result.text} }}")]
     assert result.items is not None and len(result.items) == 1
     assert result.items[0][0] == 11 and result.items[0][1].endswith(INJECTION.encode())
 
 
-@pytest.mark.parametrize(("text", "value", "column"), [
-    ("MaxCPE {modem.x.0};", "3; NetworkAccess 1", "modem.x"),  # would add a setting
-    ("MaxCPE {modem.x.0};", "", "modem.x"),  # an empty word changes the statement
-    ("MaxCPE {modem.x.0};", "abc", "modem.x"),  # one word, but not a number
-    ("MaxCPE {modem.x.0};", "300", "modem.x"),  # a number out of range is the value's fault too
-    ("SnmpMibObject docsDevNmAccessIp.{modem.x.0} IPAddress 10.0.0.1;", "1 Integer 5; NetworkAccess 1", "modem.x"),
-    ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "a\nNetworkAccess 1;", "modem.x"),  # a new row in PHP
-    ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "{6,*,7}", "modem.x"),  # PHP would evaluate it
-    ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "a\tb", "modem.x"),  # a string cannot hold a tab
-    ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "ends with \\", "modem.x"),  # would escape the quote
-    ("/* street {modem.x.0} */ NetworkAccess 0;", "*/ NetworkAccess 1; /*", "modem.x"),  # out of a comment
-])
+@pytest.mark.parametrize(
+    ("text", "value", "column"),
+    [
+        ("MaxCPE {modem.x.0};", "3; NetworkAccess 1", "modem.x"),  # would add a setting
+        ("MaxCPE {modem.x.0};", "", "modem.x"),  # an empty word changes the statement
+        ("MaxCPE {modem.x.0};", "abc", "modem.x"),  # one word, but not a number
+        ("MaxCPE {modem.x.0};", "300", "modem.x"),  # a number out of range is the value's fault too
+        ("SnmpMibObject docsDevNmAccessIp.{modem.x.0} IPAddress 10.0.0.1;", "1 Integer 5; NetworkAccess 1", "modem.x"),
+        ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "a\nNetworkAccess 1;", "modem.x"),  # a new row in PHP
+        ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "{6,*,7}", "modem.x"),  # PHP would evaluate it
+        ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "a\tb", "modem.x"),  # a string cannot hold a tab
+        ('SnmpMibObject sysLocation.0 String "{modem.x.0}";', "ends with \\", "modem.x"),  # would escape the quote
+        ("/* street {modem.x.0} */ NetworkAccess 0;", "*/ NetworkAccess 1; /*", "modem.x"),  # out of a comment
+    ],
+)
 def test_a_value_that_cannot_be_its_token_drops_the_row(text: str, value: str, column: str) -> None:
     """Dropped, naming the column, whatever NMS Prime would have pasted."""
     result = filled(text, modem__x=value)
@@ -88,7 +93,8 @@ def test_line_ends_as_nms_prime_stores_them() -> None:
 
 def test_values_in_words_keep_their_word() -> None:
     """A numeric index and a number go in as they are."""
-    result = filled("SnmpMibObject docsDevNmAccessIp.{modem.x.0} IPAddress {modem.ip.0};", modem__x="2",
-                    modem__ip="10.0.0.1")
+    result = filled(
+        "SnmpMibObject docsDevNmAccessIp.{modem.x.0} IPAddress {modem.ip.0};", modem__x="2", modem__ip="10.0.0.1"
+    )
     assert isinstance(result, Filled)
     assert result.text == "SnmpMibObject docsDevNmAccessIp.2 IPAddress 10.0.0.1;"

@@ -88,8 +88,9 @@ async def _rebuild(rebuilder: Rebuilder, full: bool = True) -> RebuildResult:
 
 
 def _inodes(root: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(root.glob("*/*.c*"))}
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(root.glob("*/*.c*"))
+    }
 
 
 def _changed(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
@@ -101,16 +102,38 @@ def _firmware(setup: Setup) -> list[str]:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     work = setup.tftp_dir.parent
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", str(work / "k.pem"),
-                    "-out", str(work / "c.pem"), "-days", "1", "-subj", "/CN=CVC"], check=True, capture_output=True)
-    p7 = subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", str(work / "c.pem"), "-outform", "DER"],
-                        check=True, capture_output=True).stdout
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:1024",
+            "-nodes",
+            "-keyout",
+            str(work / "k.pem"),
+            "-out",
+            str(work / "c.pem"),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=CVC",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    p7 = subprocess.run(
+        ["openssl", "crl2pkcs7", "-nocrl", "-certfile", str(work / "c.pem"), "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
     (setup.tftp_dir / "fw").mkdir(exist_ok=True)
     (setup.tftp_dir / "fw" / "vendor-fw.bin").write_bytes(p7 + b"image")
-    pem = subprocess.run(["openssl", "pkcs7", "-print_certs", "-inform", "DER"], input=p7, check=True,
-                         capture_output=True).stdout
+    pem = subprocess.run(
+        ["openssl", "pkcs7", "-print_certs", "-inform", "DER"], input=p7, check=True, capture_output=True
+    ).stdout
     cert = subprocess.run(["openssl", "x509", "-outform", "DER"], input=pem, check=True, capture_output=True).stdout
-    return [f"MfgCVCData 0x{cert[i:i + 254].hex()};" for i in range(0, len(cert), 254)]
+    return [f"MfgCVCData 0x{cert[i : i + 254].hex()};" for i in range(0, len(cert), 254)]
 
 
 async def test_modem_text_and_bytes(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
@@ -153,8 +176,10 @@ async def test_broken_template_fails_only_its_modems(plant: tuple[PlantDB, Setup
     db, setup, rebuilder = plant
     await _rebuild(rebuilder)
     before = {p: p.read_bytes() for p in setup.tftp_dir.glob("cm/cm-1000[01]*")}
-    db.execute("UPDATE configfile SET text = 'SnmpMibObject sysLocation.0 String \"x\";\\nBogusKeyword 1;' "
-               "WHERE id = 4; UPDATE qos SET us_rate_max_help = 12000000")
+    db.execute(
+        "UPDATE configfile SET text = 'SnmpMibObject sysLocation.0 String \"x\";\\nBogusKeyword 1;' "
+        "WHERE id = 4; UPDATE qos SET us_rate_max_help = 12000000"
+    )
     result = await _rebuild(rebuilder, full=False)
     assert result.tftp["errors"] == 2
     assert sorted(e.split(":")[0] for e in result.tftp_errors) == ["cm 100010", "cm 100011"]
@@ -177,9 +202,12 @@ async def test_repeating_failures_are_logged_once(plant: tuple[PlantDB, Setup, R
         events.append([e for e in logs if e["event"].startswith("tftp.")])
     first, second, third = events
     assert sorted((e["kind"], e["id"]) for e in first if e["event"] == "tftp.device_failed") == [
-        ("cm", 100010), ("cm", 100011)]
-    assert all(e["configfile"] == 4 and "BogusKeyword" in e["reason"] for e in first if e["event"] ==
-               "tftp.device_failed")
+        ("cm", 100010),
+        ("cm", 100011),
+    ]
+    assert all(
+        e["configfile"] == 4 and "BogusKeyword" in e["reason"] for e in first if e["event"] == "tftp.device_failed"
+    )
     for later in (second, third):
         assert [e["event"] for e in later] == ["tftp.failures"]
         (summary,) = later
@@ -194,15 +222,19 @@ async def test_repeating_failures_are_logged_once(plant: tuple[PlantDB, Setup, R
     with structlog.testing.capture_logs() as logs:
         await _rebuild(rebuilder)
     assert sorted((e["event"], e["id"]) for e in logs if e["event"].startswith("tftp.")) == [
-        ("tftp.device_recovered", 100010), ("tftp.device_recovered", 100011)]
+        ("tftp.device_recovered", 100010),
+        ("tftp.device_recovered", 100011),
+    ]
 
 
 async def test_a_database_value_never_adds_a_setting(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
     """A street that would close the string and add NetworkAccess 1 stays one string; the modem keeps one
     NetworkAccess TLV and the .conf escapes the quotes (the tool reads \" as a quote: encoding it gives the .cfg)."""
     db, setup, rebuilder = plant
-    db.execute("UPDATE modem SET street = 'x\"; NetworkAccess 1; SnmpMibObject sysContact.0 String \"y', "
-               "updated_at = NOW() WHERE id = 100010")
+    db.execute(
+        "UPDATE modem SET street = 'x\"; NetworkAccess 1; SnmpMibObject sysContact.0 String \"y', "
+        "updated_at = NOW() WHERE id = 100010"
+    )
     result = await _rebuild(rebuilder)
     assert result.tftp["errors"] == 0
     conf = (setup.tftp_dir / "cm/cm-100010.conf").read_text()
@@ -217,8 +249,10 @@ async def test_a_value_that_cannot_be_its_token_drops_its_line_once(plant: tuple
     """A street where an OID index belongs drops that line for both modems of configfile 4 (commented in the
     .conf, warned once per device, then one summary per rebuild); the devices still get their configs."""
     db, setup, rebuilder = plant
-    db.execute("UPDATE configfile SET text = CONCAT(text, '\\nSnmpMibObject docsDevNmAccessIp.{modem.street.0} "
-               "IPAddress 10.0.0.1;') WHERE id = 4")
+    db.execute(
+        "UPDATE configfile SET text = CONCAT(text, '\\nSnmpMibObject docsDevNmAccessIp.{modem.street.0} "
+        "IPAddress 10.0.0.1;') WHERE id = 4"
+    )
     logs = []
     for _ in range(2):
         with structlog.testing.capture_logs() as captured:
@@ -226,9 +260,9 @@ async def test_a_value_that_cannot_be_its_token_drops_its_line_once(plant: tuple
         assert result.tftp["errors"] == 0 and result.tftp["lines_dropped"] == 2
         logs.append([e for e in captured if e["event"].startswith("tftp.line")])
     first, second = logs
-    assert sorted((e["id"], e["configfile"], e["column"], e["line"]) for e in first
-                  if e["event"] == "tftp.line_dropped") == [(100010, 4, "modem.street", 2),
-                                                             (100011, 4, "modem.street", 2)]
+    assert sorted(
+        (e["id"], e["configfile"], e["column"], e["line"]) for e in first if e["event"] == "tftp.line_dropped"
+    ) == [(100010, 4, "modem.street", 2), (100011, 4, "modem.street", 2)]
     assert [e["event"] for e in second] == ["tftp.lines_dropped"]
     conf = (setup.tftp_dir / "cm/cm-100011.conf").read_text()
     assert "/* dropped: modem.street " in conf and "docsDevNmAccessIp.{modem.street.0}" in conf
@@ -246,15 +280,16 @@ async def test_one_modem_change_rewrites_only_its_files(plant: tuple[PlantDB, Se
     assert _changed(before, _inodes(setup.tftp_dir)) == {"cm/cm-100011.conf", "cm/cm-100011.cfg"}
 
 
-async def test_separator_in_a_template_column_fails_only_that_config(
-        plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
+async def test_separator_in_a_template_column_fails_only_that_config(plant: tuple[PlantDB, Setup, Rebuilder]) -> None:
     """A modem column a template names holding U+001F fails that modem's config (named, files kept); its DHCP
     host and every other config are written."""
     db, setup, rebuilder = plant
     await _rebuild(rebuilder)
     before = {p: p.read_bytes() for p in setup.tftp_dir.glob("cm/cm-100011.*")}
-    db.execute("UPDATE modem SET street = CONCAT('Bahnhof', CHAR(31), 'strasse'), updated_at = NOW() "
-               "WHERE id = 100011; UPDATE modem SET street = 'Marktplatz', updated_at = NOW() WHERE id = 100010")
+    db.execute(
+        "UPDATE modem SET street = CONCAT('Bahnhof', CHAR(31), 'strasse'), updated_at = NOW() "
+        "WHERE id = 100011; UPDATE modem SET street = 'Marktplatz', updated_at = NOW() WHERE id = 100010"
+    )
     result = await _rebuild(rebuilder, full=False)
     assert result.tftp["errors"] == 1
     assert len(result.tftp_errors) == 1 and result.tftp_errors[0].startswith("cm 100011: ")
@@ -273,8 +308,9 @@ async def test_unwritable_config_fails_the_rebuild_and_keeps_dhcp(plant: tuple[P
     blocker = setup.tftp_dir / "cm/cm-100001.cfg"
     blocker.unlink()
     (blocker / "inside").mkdir(parents=True)
-    db.execute("UPDATE modem SET street = 'Marktplatz', mac = '00:11:22:33:44:99', updated_at = NOW() "
-               "WHERE id = 100001")
+    db.execute(
+        "UPDATE modem SET street = 'Marktplatz', mac = '00:11:22:33:44:99', updated_at = NOW() WHERE id = 100001"
+    )
     with pytest.raises(ApplyError, match=r"cm/cm-100001\.cfg"):
         await _rebuild(rebuilder)
     assert (setup.dhcp_dir / "modems-host.conf").read_bytes() == hosts
@@ -285,8 +321,10 @@ async def test_unwritable_config_fails_the_rebuild_and_keeps_dhcp(plant: tuple[P
     ("sql", "expected"),
     [
         # configfile 4 is the child of modems 100010 and 100011 only
-        ("UPDATE configfile SET text = 'SnmpMibObject sysLocation.0 String \"at {modem.hostname.0}\";' WHERE id = 4",
-         {"cm/cm-100010.conf", "cm/cm-100010.cfg", "cm/cm-100011.conf", "cm/cm-100011.cfg"}),
+        (
+            "UPDATE configfile SET text = 'SnmpMibObject sysLocation.0 String \"at {modem.hostname.0}\";' WHERE id = 4",
+            {"cm/cm-100010.conf", "cm/cm-100010.cfg", "cm/cm-100011.conf", "cm/cm-100011.cfg"},
+        ),
         # the parent configfile 3 reaches every modem
         ("UPDATE configfile SET text = CONCAT(text, '\\nMaxClassifiers 4;') WHERE id = 3", "all cm"),
         # a qos value every modem's template uses
@@ -297,8 +335,9 @@ async def test_unwritable_config_fails_the_rebuild_and_keeps_dhcp(plant: tuple[P
         ("UPDATE configfile SET text = 'SnmpMibObject pktcMtaDevEnabled.0 Integer 2;' WHERE id = 5", "all mta"),
     ],
 )
-async def test_dependent_rows_rewrite_exactly_their_devices(plant: tuple[PlantDB, Setup, Rebuilder], sql: str,
-                                                            expected: set[str] | str) -> None:
+async def test_dependent_rows_rewrite_exactly_their_devices(
+    plant: tuple[PlantDB, Setup, Rebuilder], sql: str, expected: set[str] | str
+) -> None:
     """A configfile, parent, qos or provbase change rewrites exactly the devices depending on it."""
     db, setup, rebuilder = plant
     await _rebuild(rebuilder)
@@ -332,8 +371,9 @@ async def test_new_keyfile_changes_every_cmts_mic(plant: tuple[PlantDB, Setup, R
     before = _inodes(setup.tftp_dir)
     (setup.tftp_dir / "keyfile").write_bytes(b"another-secret\n")
     await _rebuild(rebuilder, full=False)
-    assert _changed(before, _inodes(setup.tftp_dir)) == {n for n in before if n.startswith("cm/") and
-                                                          n.endswith(".cfg")}
+    assert _changed(before, _inodes(setup.tftp_dir)) == {
+        n for n in before if n.startswith("cm/") and n.endswith(".cfg")
+    }
     assert decode((setup.tftp_dir / "cm/cm-100001.cfg").read_bytes(), key=b"another-secret").cmts_mic_ok
 
 
@@ -345,7 +385,11 @@ async def test_new_firmware_rewrites_its_modems(plant: tuple[PlantDB, Setup, Reb
     _firmware(setup)
     await _rebuild(rebuilder, full=False)
     assert _changed(before, _inodes(setup.tftp_dir)) == {
-        "cm/cm-100010.conf", "cm/cm-100010.cfg", "cm/cm-100011.conf", "cm/cm-100011.cfg"}
+        "cm/cm-100010.conf",
+        "cm/cm-100010.cfg",
+        "cm/cm-100011.conf",
+        "cm/cm-100011.cfg",
+    }
     assert "MfgCVCData 0x" in (setup.tftp_dir / "cm/cm-100011.conf").read_text()
 
 
@@ -353,8 +397,10 @@ async def test_deleted_devices_lose_their_files(plant: tuple[PlantDB, Setup, Reb
     """Soft- and hard-deleted modems and MTAs have their files removed."""
     db, setup, rebuilder = plant
     await _rebuild(rebuilder)
-    db.execute("UPDATE modem SET deleted_at = NOW() WHERE id = 100001; DELETE FROM modem WHERE id = 100002;"
-               "DELETE FROM mta WHERE id = 300003")
+    db.execute(
+        "UPDATE modem SET deleted_at = NOW() WHERE id = 100001; DELETE FROM modem WHERE id = 100002;"
+        "DELETE FROM mta WHERE id = 300003"
+    )
     result = await _rebuild(rebuilder, full=False)
     assert result.tftp["removed"] == 6
     names = set(_inodes(setup.tftp_dir))
@@ -374,8 +420,10 @@ async def test_full_rebuild_repairs_files_on_disk(plant: tuple[PlantDB, Setup, R
     assert decode(damaged.read_bytes(), key=KEY).cmts_mic_ok
 
 
-@pytest.mark.skipif(shutil.which("in.tftpd") is None and not Path("/usr/sbin/in.tftpd").exists(),
-                    reason="tftpd-hpa is not installed (scripts/install-system-packages)")
+@pytest.mark.skipif(
+    shutil.which("in.tftpd") is None and not Path("/usr/sbin/in.tftpd").exists(),
+    reason="tftpd-hpa is not installed (scripts/install-system-packages)",
+)
 def test_tftpd_serves_identical_bytes(plant: tuple[PlantDB, Setup, Rebuilder], tmp_path: Path) -> None:
     """A real tftpd-hpa on a loopback port serves a generated config; the TFTP client gets identical bytes."""
     import asyncio
@@ -389,14 +437,30 @@ def test_tftpd_serves_identical_bytes(plant: tuple[PlantDB, Setup, Rebuilder], t
         port = probe.getsockname()[1]
     root = setup.tftp_dir
     os.chmod(root, 0o755)
-    server = subprocess.Popen(["/usr/sbin/in.tftpd", "--foreground", "--listen", "--address", f"127.0.0.1:{port}",
-                               "--secure", "--user", "root", str(root)], start_new_session=True)
+    server = subprocess.Popen(
+        [
+            "/usr/sbin/in.tftpd",
+            "--foreground",
+            "--listen",
+            "--address",
+            f"127.0.0.1:{port}",
+            "--secure",
+            "--user",
+            "root",
+            str(root),
+        ],
+        start_new_session=True,
+    )
     try:
         out = tmp_path / "fetched.cfg"
         deadline = time.monotonic() + 20
         while True:
-            fetched = subprocess.run(["tftp", "127.0.0.1", str(port), "-m", "binary", "-c", "get",
-                                      "cm/cm-100011.cfg", str(out)], capture_output=True, check=False, timeout=10)
+            fetched = subprocess.run(
+                ["tftp", "127.0.0.1", str(port), "-m", "binary", "-c", "get", "cm/cm-100011.cfg", str(out)],
+                capture_output=True,
+                check=False,
+                timeout=10,
+            )
             if (out.exists() and out.stat().st_size) or time.monotonic() > deadline:
                 break
             time.sleep(0.1)

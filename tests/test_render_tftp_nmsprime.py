@@ -82,8 +82,10 @@ def test_seeded_rows_are_stored_as_the_seeder_stores_them(built: Built) -> None:
     """cm-base, Fritz!Box 6360 and the Test Lab row hold the seeder's exact texts: LF, no final newline."""
     rows = built.db.execute("SELECT id, text, parent_id, firmware FROM configfile WHERE id BETWEEN 20 AND 22")
     assert {row[0]: hashlib.sha256(row[1].encode()).hexdigest() for row in rows} == SEEDED
-    assert all("\r" not in text and not text.endswith("\n") and parent == 0 and firmware == ""
-               for _, text, parent, firmware in rows)
+    assert all(
+        "\r" not in text and not text.endswith("\n") and parent == 0 and firmware == ""
+        for _, text, parent, firmware in rows
+    )
 
 
 def test_operator_rows_are_stored_as_the_gui_stores_them(built: Built) -> None:
@@ -99,7 +101,8 @@ def test_every_configfile_is_used_by_a_device(built: Built) -> None:
     """Each of configfiles 20-27 is some live device's configfile or a parent of one."""
     used = built.db.execute(
         "SELECT configfile_id FROM modem WHERE deleted_at IS NULL UNION SELECT configfile_id FROM mta "
-        "WHERE deleted_at IS NULL UNION SELECT parent_id FROM configfile WHERE parent_id IS NOT NULL")
+        "WHERE deleted_at IS NULL UNION SELECT parent_id FROM configfile WHERE parent_id IS NOT NULL"
+    )
     assert set(range(20, 28)) <= {row[0] for row in used}
 
 

@@ -40,7 +40,8 @@ def outcome(make: Callable[[], bytes]) -> bytes | tuple[type[DocsisError], int |
 def assert_agree(template: Template, text: str, values: dict[str, str]) -> None:
     """The compiled template and NMS Prime's substituted text give the same bytes, or the same error and line."""
     assert outcome(lambda: template.encode(values, KEY)) == outcome(
-        lambda: encode(nms_text(text, values, blank=True), KEY))
+        lambda: encode(nms_text(text, values, blank=True), KEY)
+    )
 
 
 def test_line_with_an_absent_placeholder_is_dropped() -> None:
@@ -102,13 +103,17 @@ def test_random_values_fast_path_equals_nms_rendering() -> None:
     template = compile_nms_template(TEMPLATE)
     for _ in range(300):
         values = {
-            name: value for name, value in full(**{
-                "modem.network_access.0": rng.choice("01"),
-                "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
-                "qos.ds_rate_max_help.0": str(rng.randrange(2**32)),
-                "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
-                "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@"]),
-            }).items() if rng.random() > 0.15
+            name: value
+            for name, value in full(
+                **{
+                    "modem.network_access.0": rng.choice("01"),
+                    "qos.us_rate_max_help.0": str(rng.randrange(2**32)),
+                    "qos.ds_rate_max_help.0": str(rng.randrange(2**32)),
+                    "modem.hostname.0": f"cm-{rng.randrange(10**6)}",
+                    "modem.city.0": rng.choice(["", "Köln", "a b", "x;y", 'q"q', "b\\s", "t\tt", "{x}", "@@PH0@@"]),
+                }
+            ).items()
+            if rng.random() > 0.15
         }
         assert_agree(template, TEMPLATE, values)
 
@@ -116,8 +121,10 @@ def test_random_values_fast_path_equals_nms_rendering() -> None:
 @pytest.mark.parametrize("value", ["5", "", " 5", "5 ", "5;", "0x05", "5 6", "/*", "{x}", "@@PH0@@", "-1", "300"])
 def test_word_values_on_both_paths(value: str) -> None:
     """Whatever a value holds, the per-token fast fill and NMS Prime's text give the same bytes or both fail."""
-    text = "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} " \
-           'String "at {modem.cpe.0}\\ x";\n}'
+    text = (
+        "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE {modem.cpe.0};\n\tSnmpMibObject sysLocation.{modem.idx.0} "
+        'String "at {modem.cpe.0}\\ x";\n}'
+    )
     assert_agree(compile_nms_template(text), text, {"modem.cpe.0": value, "modem.idx.0": "0"})
 
 
@@ -129,7 +136,8 @@ def test_line_with_a_brace_group_besides_its_placeholder_is_always_dropped() -> 
     assert template.placeholders == {"modem.cpe.0"}
     assert template.render({"qos.x.0": "5", "modem.cpe.0": "3"}).split("\n")[3] == ""
     assert template.encode({"qos.x.0": "5", "modem.cpe.0": "3"}, KEY) == encode(
-        "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3;\n}", KEY)
+        "Main\n{\n\tNetworkAccess 1;\n\tMaxCPE 3;\n}", KEY
+    )
 
 
 def test_the_rule_is_configtexts() -> None:

@@ -11,8 +11,15 @@ from provha_daemon.backoff import backoff
 from provha_daemon.config import ServiceConfig
 from provha_daemon.scheduler import Outcome, Scheduler, rebuild_interval
 
-SETTINGS = ServiceConfig(poll_interval=0.2, quiet_period=0.3, max_wait=2.0, min_restart_interval=30.0,
-                         rebuild_interval=600, retry_initial=0.5, retry_max=5.0)
+SETTINGS = ServiceConfig(
+    poll_interval=0.2,
+    quiet_period=0.3,
+    max_wait=2.0,
+    min_restart_interval=30.0,
+    rebuild_interval=600,
+    retry_initial=0.5,
+    retry_max=5.0,
+)
 OK = Outcome("ok", 1.5, counts={"modems": 3, "skipped": 0})
 
 
@@ -26,8 +33,9 @@ def _slave(settings: ServiceConfig = SETTINGS, random: float = 0.0) -> Scheduler
     return s
 
 
-def _run(s: Scheduler, start: float, end: float, changes: dict[float, set[str]] | None = None,
-         restart: bool = False) -> list[tuple[float, list[str], bool]]:
+def _run(
+    s: Scheduler, start: float, end: float, changes: dict[float, set[str]] | None = None, restart: bool = False
+) -> list[tuple[float, list[str], bool]]:
     """Poll every poll interval from ``start`` to ``end``, feeding ``changes`` at their times; every decision
     is carried out at once (0.1 s, restarting dhcpd when it may and ``restart``); returns (time, trigger,
     allow_restart) per rebuild."""
@@ -43,8 +51,17 @@ def _run(s: Scheduler, start: float, end: float, changes: dict[float, set[str]] 
             done.append((round(now, 3), decision.trigger, decision.allow_restart))
             restarted = restart and decision.allow_restart
             deferred = restart and not decision.allow_restart
-            s.rebuilt(now, 2000.0 + now, Outcome("deferred" if deferred else "ok", 0.1, counts={},
-                                                 restarted=restarted, restart_seconds=0.1 if restarted else None))
+            s.rebuilt(
+                now,
+                2000.0 + now,
+                Outcome(
+                    "deferred" if deferred else "ok",
+                    0.1,
+                    counts={},
+                    restarted=restarted,
+                    restart_seconds=0.1 if restarted else None,
+                ),
+            )
         now = round(now + s.settings.poll_interval, 6)
     return done
 
@@ -184,10 +201,20 @@ def test_status_line_says_role_database_rebuild_restart_and_pending() -> None:
     assert s.status_line(1050.0) == "role unknown: no provha row and no role configured | db ok (10.0.0.2)"
     s.state.role = "slave"
     s.state.last_poll_ok = 1060.0
-    s.rebuilt(0.0, 1061.0, Outcome("ok", 0.5, counts={"modems": 7, "skipped": 1, "tftp_devices": 9,
-                                                       "tftp_errors": 2}, restarted=True, restart_seconds=0.25))
+    s.rebuilt(
+        0.0,
+        1061.0,
+        Outcome(
+            "ok",
+            0.5,
+            counts={"modems": 7, "skipped": 1, "tftp_devices": 9, "tftp_errors": 2},
+            restarted=True,
+            restart_seconds=0.25,
+        ),
+    )
     s.changes({"modem"}, 5.0)
     clock = [time.strftime("%H:%M:%S", time.localtime(t)) for t in (1060.0, 1061.5)]
     assert s.status_line(1062.0) == (
         f"slave | db ok (10.0.0.2) | poll {clock[0]} | rebuild {clock[1]} ok (7 modems, 1 skipped, 9 configs, "
-        f"2 failed) | dhcpd restart {clock[1]} (0.2s) | pending modem")
+        f"2 failed) | dhcpd restart {clock[1]} (0.2s) | pending modem"
+    )

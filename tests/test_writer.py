@@ -14,7 +14,10 @@ from provha_daemon import writer
 def _run(directory: Path, frames: bytes, mode: str = "644") -> list[bytes]:
     done = subprocess.run(
         [sys.executable, "-I", "-S", writer.__file__, str(directory), mode, "-1", "-1", "1"],
-        input=frames, capture_output=True, check=True)
+        input=frames,
+        capture_output=True,
+        check=True,
+    )
     return done.stdout.split(b"\n")[:-1]
 
 

@@ -112,23 +112,33 @@ _FORMATS: dict[Kind, Callable[[bytes], str | None]] = {
     Kind.IP: lambda v: ".".join(map(str, v)) if len(v) == 4 else None,
     Kind.IP6: lambda v: str(ipaddress.IPv6Address(v)) if len(v) == 16 else None,
     Kind.IP_PORT: _ip_port_text,
-    Kind.IP_LIST: lambda v: ",".join(".".join(map(str, v[i : i + 4])) for i in range(0, len(v), 4))
-    if v and len(v) % 4 == 0 else None,
+    Kind.IP_LIST: lambda v: (
+        ",".join(".".join(map(str, v[i : i + 4])) for i in range(0, len(v), 4)) if v and len(v) % 4 == 0 else None
+    ),
     Kind.MAC: lambda v: _mac_text(v) if len(v) == 6 else None,
     Kind.ETHERMASK: lambda v: f"{_mac_text(v[:6])}/{_mac_text(v[6:])}" if len(v) == 12 else None,
     Kind.HEX: lambda v: "0x" + v.hex() if v else None,
     Kind.STRING: lambda v: _quote(v) if _printable(v) else None,
     Kind.STRZERO: lambda v: _quote(v[:-1]) if v and v[-1] == 0 and _printable(v[:-1]) else None,
     Kind.CHAR_LIST: lambda v: ",".join(map(str, v)) if v else None,
-    Kind.USHORT_LIST: lambda v: ",".join(str(int.from_bytes(v[i : i + 2], "big")) for i in range(0, len(v), 2))
-    if v and len(v) % 2 == 0 else None,
+    Kind.USHORT_LIST: lambda v: (
+        ",".join(str(int.from_bytes(v[i : i + 2], "big")) for i in range(0, len(v), 2))
+        if v and len(v) % 2 == 0
+        else None
+    ),
     Kind.OID: _oid_text,
     Kind.IP_IP6: lambda v: str(ipaddress.ip_address(v)) if len(v) in (4, 16) else None,
     Kind.CHAR_IP_IP6: lambda v: str(ipaddress.ip_address(v[1:])) if len(v) in (5, 17) else None,
-    Kind.IP6_LIST: lambda v: ",".join(str(ipaddress.IPv6Address(v[i : i + 16])) for i in range(0, len(v), 16))
-    if v and len(v) % 16 == 0 else None,
-    Kind.IP6_PREFIX_LIST: lambda v: ",".join(f"{ipaddress.IPv6Address(v[i : i + 16])}/{v[i + 16]}"
-                                             for i in range(0, len(v), 17)) if v and len(v) % 17 == 0 else None,
+    Kind.IP6_LIST: lambda v: (
+        ",".join(str(ipaddress.IPv6Address(v[i : i + 16])) for i in range(0, len(v), 16))
+        if v and len(v) % 16 == 0
+        else None
+    ),
+    Kind.IP6_PREFIX_LIST: lambda v: (
+        ",".join(f"{ipaddress.IPv6Address(v[i : i + 16])}/{v[i + 16]}" for i in range(0, len(v), 17))
+        if v and len(v) % 17 == 0
+        else None
+    ),
     Kind.DUAL_QTAG: lambda v: f"{int.from_bytes(v[:2], 'big')},{int.from_bytes(v[2:], 'big')}" if len(v) == 4 else None,
     Kind.LENZERO: lambda v: "0x00" if not v else None,
 }
@@ -234,8 +244,12 @@ class _Walk:
         if keyword is not None and keyword.kind is Kind.BLOCK:
             children = _split(value)
             if children:
-                return [f"{indent}{keyword.name}", f"{indent}{{", *self.block(keyword, children, depth + 1),
-                        f"{indent}}}"]
+                return [
+                    f"{indent}{keyword.name}",
+                    f"{indent}{{",
+                    *self.block(keyword, children, depth + 1),
+                    f"{indent}}}",
+                ]
         elif keyword is not None and keyword.kind is Kind.SNMP_OBJECT:
             found = self.snmp(value)
             if found is not None:

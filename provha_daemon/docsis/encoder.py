@@ -68,7 +68,8 @@ def tlv(code: int, value: bytes, line: int, mta: bool) -> bytes:
         raise BadValueError(
             f"SNMP object of {size} bytes: over 255 bytes it needs TLV 64, which only MTA files may carry "
             "(in a DOCSIS 3.0 CM file TLV 64 means something else)",
-            line=line, keyword="SnmpMibObject",
+            line=line,
+            keyword="SnmpMibObject",
         )
     if size > 0xFFFF:
         raise BadValueError(f"SNMP object of {size} bytes is too long even for TLV 64", line=line)
@@ -125,8 +126,14 @@ def build(items: Sequence[Item], key: bytes | None, *, mta: bool = False, mta_ha
     return finish_cm([code for code, _, _ in items], parts, key)
 
 
-def encode(text: str, key: bytes | None = None, *, mta: bool = False, mta_hash: MtaHash | None = None,
-           files: FileReader | None = None) -> bytes:
+def encode(
+    text: str,
+    key: bytes | None = None,
+    *,
+    mta: bool = False,
+    mta_hash: MtaHash | None = None,
+    files: FileReader | None = None,
+) -> bytes:
     """Config text to file bytes: ``encode(text, key)`` is ``docsis -e``; ``mta=True`` is ``docsis -p``.
 
     ``files`` reads the files ``DigitMap`` and the CVC keywords name; without it those keywords are refused.

@@ -153,8 +153,7 @@ def _build(rows: tuple[Row, ...]) -> Keyword:
                 continue
             merged = [grand for row in same for grand in by_parent.get(row.id, [])]
             by_name[child_name] = block(child_name, *wire, same[0].id, merged)
-        return Keyword(name, code, kind, lo, hi, children, ident, MappingProxyType(by_name),
-                       MappingProxyType(by_code))
+        return Keyword(name, code, kind, lo, hi, children, ident, MappingProxyType(by_name), MappingProxyType(by_code))
 
     return block("Main", 0, Kind.BLOCK, 0, 0, 0, by_parent.get(0, []))
 
@@ -182,6 +181,7 @@ def borrowed(block: Keyword, name: str) -> Keyword | None:
     if first.kind is Kind.BLOCK:
         return here
     return Keyword(name, first.code, first.kind, first.lo, first.hi, row=first.id)
+
 
 # Top-level types the encoder adds itself; a text that sets them is rejected, as is GenericTLV with these codes.
 CM_MIC_CODE = 6

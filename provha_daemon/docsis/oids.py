@@ -51,6 +51,7 @@ def table_path() -> Path:
 
     return Path(__file__).with_name("oids.tsv")
 
+
 _INTEGERS = frozenset({"INTEGER", "INTEGER32", "UINTEGER", "UNSIGNED32", "TIMETICKS"})
 _SIGNED = frozenset({"INTEGER", "INTEGER32"})
 _PRINTED_INTEGERS = frozenset({"INTEGER", "INTEGER32", "UINTEGER", "UNSIGNED32", "GAUGE"})
@@ -74,12 +75,27 @@ class OidError(ValueError):
 class Node:
     """One MIB tree node, with what net-snmp keeps of its definition (a plain class: nothing to build at import)."""
 
-    __slots__ = ("arcs", "augments", "default", "enums", "full", "hint", "indexes", "inet", "label", "modules",
-                 "primary", "ranges", "tc", "type")
+    __slots__ = (
+        "arcs",
+        "augments",
+        "default",
+        "enums",
+        "full",
+        "hint",
+        "indexes",
+        "inet",
+        "label",
+        "modules",
+        "primary",
+        "ranges",
+        "tc",
+        "type",
+    )
 
     def __init__(self, fields: list[str]) -> None:
         oid, self.label, self.modules, self.type, ranges, enums, self.hint, self.tc, index, self.augments, flags = (
-            fields)
+            fields
+        )
         self.arcs: tuple[int, ...] = tuple(map(int, oid.split(".")))
         self.ranges: tuple[tuple[int, int], ...] | None = _ranges(ranges)  # SIZE or value ranges, as C ints
         self.enums: tuple[tuple[str, int], ...] | None = _enums(enums)
@@ -440,8 +456,7 @@ def _quoted_index(tp: Node, implied: bool, fixed: int, cp: str, objid: list[int]
         raise _Bad(f"index {ilabel}: {after!r} after the closing quote")
     if fixed == -1:
         if not any(lo <= len(octets) <= hi for lo, hi in tp.ranges or ()):
-            raise _Bad(f"index {ilabel}: a string of {len(octets)} octets is outside its SIZE "
-                       f"{_size_text(tp.ranges)}")
+            raise _Bad(f"index {ilabel}: a string of {len(octets)} octets is outside its SIZE {_size_text(tp.ranges)}")
         if len_index >= 0:
             objid[len_index] = len(octets)
     elif len(octets) != fixed:
@@ -479,8 +494,9 @@ def _add_rest(cp: str | None, objid: list[int], fcp: str | None) -> None:
                 raise _Bad(f"{after!r} after the closing quote")
             cp = after[1:] if after else None
         else:
-            raise _Bad(f"{cp.partition('.')[0] or 'an empty part'!r} is not a number or a name here"
-                       if cp else "an empty part")
+            raise _Bad(
+                f"{cp.partition('.')[0] or 'an empty part'!r} is not a number or a name here" if cp else "an empty part"
+            )
 
 
 def _walk(tree: _Tree, tp: Node | None, cp: str | None, objid: list[int]) -> None:
@@ -639,8 +655,9 @@ def _one_index_text(tp: Node, implied: bool, arcs: tuple[int, ...], pos: int) ->
     return None
 
 
-def _index_text(tree: _Tree, indexes: tuple[tuple[bool, str], ...], arcs: tuple[int, ...], pos: int,
-                buf: list[str]) -> int:
+def _index_text(
+    tree: _Tree, indexes: tuple[tuple[bool, str], ...], arcs: tuple[int, ...], pos: int, buf: list[str]
+) -> int:
     """The INDEX objects of ``arcs[pos:]`` spelled out into ``buf`` as ``_get_realloc_symbol`` does (without
     extended index format); returns where the arcs it could not spell out begin."""
     for implied, ilabel in indexes:

@@ -115,8 +115,9 @@ def _snmp_ip(token: Token) -> tuple[int, bytes]:
 
 def _snmp_string(token: Token) -> tuple[int, bytes]:
     if token.kind != STRING:
-        raise BadValueError(f'SnmpMibObject String needs a "string", not {token.text}', line=token.line,
-                            keyword="SnmpMibObject")
+        raise BadValueError(
+            f'SnmpMibObject String needs a "string", not {token.text}', line=token.line, keyword="SnmpMibObject"
+        )
     return ber.OCTET_STRING, text_bytes(token.text)
 
 
@@ -141,8 +142,9 @@ SNMP_TYPES: dict[str, Callable[[Token], tuple[int, bytes]]] = {
     "ObjectID": _snmp_oid,
 }
 # Type words the tool's lexer knows but its grammar never accepts after an OID.
-_UNSUPPORTED_SNMP_TYPES = frozenset({"Short", "Char", "DecimalString", "BitString", "BigInt", "UnsignedBigInt",
-                                     "Float", "Double"})
+_UNSUPPORTED_SNMP_TYPES = frozenset(
+    {"Short", "Char", "DecimalString", "BitString", "BigInt", "UnsignedBigInt", "Float", "Double"}
+)
 _GENERIC_TYPES: dict[str, Callable[[Token], bytes]] = {
     "Integer": lambda t: integer(t, "GenericTLV TlvValue", *UINT32).to_bytes(4, "big"),
     "Short": lambda t: integer(t, "GenericTLV TlvValue", 0, 0xFFFF).to_bytes(2, "big"),
@@ -232,8 +234,9 @@ class Parser:
             # the token just read caused it; if a substituted value fills it, the value is to blame, not the template
             culprit = self._tokens[max(self._pos - 1, start)]
             if culprit.source:
-                raise PlaceholderValueError(exc.message, line=exc.line, keyword=exc.keyword,
-                                            column=culprit.source) from None
+                raise PlaceholderValueError(
+                    exc.message, line=exc.line, keyword=exc.keyword, column=culprit.source
+                ) from None
             raise
 
     def _one_statement(self, block: Keyword, out: list[Node]) -> None:
@@ -299,8 +302,11 @@ class Parser:
         encode = SNMP_TYPES.get(type_token.text)
         if encode is None:
             what = "is not supported" if type_token.text in _UNSUPPORTED_SNMP_TYPES else "is not a type"
-            raise BadValueError(f"SnmpMibObject: {type_token.text} {what} (use one of {', '.join(SNMP_TYPES)})",
-                                line=type_token.line, keyword="SnmpMibObject")
+            raise BadValueError(
+                f"SnmpMibObject: {type_token.text} {what} (use one of {', '.join(SNMP_TYPES)})",
+                line=type_token.line,
+                keyword="SnmpMibObject",
+            )
         tag, content = encode(self._value(f"SnmpMibObject {type_token.text}"))
         if tag == ber.OCTET_STRING:
             _check_size(arcs, content, type_token)
@@ -321,20 +327,26 @@ class Parser:
             raise BadValueError(f'{name} needs a "file name", not {path.text}', line=path.line, keyword=name)
         self._expect(";", f"after the {name} file name")
         if self._files is None:
-            raise BadValueError(f"{name} reads the file {path.text!r}, and files are not read for this text (write "
-                                "the bytes in the text instead)", line=path.line, keyword=name)
+            raise BadValueError(
+                f"{name} reads the file {path.text!r}, and files are not read for this text (write "
+                "the bytes in the text instead)",
+                line=path.line,
+                keyword=name,
+            )
         try:
             return self._files(path.text)
         except OSError as exc:
-            raise BadValueError(f"{name}: cannot read {path.text!r}: {exc.strerror or exc}", line=path.line,
-                                keyword=name) from None
+            raise BadValueError(
+                f"{name}: cannot read {path.text!r}: {exc.strerror or exc}", line=path.line, keyword=name
+            ) from None
 
     def _digitmap(self, start: Token) -> Item:
         """``DigitMap "FILE";``: the file's text (up to a NUL) as the PacketCable digit-map String object."""
         data = self._file(start)
         if len(data) > MAX_DIGITMAP:
-            raise BadValueError(f"DigitMap file is {len(data)} bytes; at most {MAX_DIGITMAP}", line=start.line,
-                                keyword="DigitMap")
+            raise BadValueError(
+                f"DigitMap file is {len(data)} bytes; at most {MAX_DIGITMAP}", line=start.line, keyword="DigitMap"
+            )
         content = data.partition(b"\0")[0]  # the tool copies it as a C string
         return (SNMP_CODE, ber.varbind(DIGITMAP_OID, ber.OCTET_STRING, content), start.line)
 
@@ -349,8 +361,9 @@ class Parser:
         self._expect_word("TlvCode", "after GenericTLV")
         code = integer(self._value("GenericTLV TlvCode"), "GenericTLV TlvCode", 0, 255)
         if top and code in _RESERVED_TOP:
-            raise BadValueError(f"GenericTLV cannot write TLV {code}: the encoder adds it", line=start.line,
-                                keyword="GenericTLV")
+            raise BadValueError(
+                f"GenericTLV cannot write TLV {code}: the encoder adds it", line=start.line, keyword="GenericTLV"
+            )
         form = self._next()
         if form.kind == "{":
             children = self.statements(GENERIC)
@@ -367,30 +380,41 @@ class Parser:
             self._expect_word("TlvValue", "after TlvLength")
             value = hex_bytes(self._value(name), "GenericTLV TlvValue")
             if len(value) != size:
-                raise BadValueError(f"GenericTLV TlvLength {size} does not match the {len(value)} bytes of TlvValue",
-                                    line=form.line, keyword=name)
+                raise BadValueError(
+                    f"GenericTLV TlvLength {size} does not match the {len(value)} bytes of TlvValue",
+                    line=form.line,
+                    keyword=name,
+                )
             return value
         if form.kind == WORD and form.text in ("TlvString", "TlvStringZero"):
             token = self._value(name)
             if token.kind != STRING:
-                raise BadValueError(f'GenericTLV {form.text} needs a "string", not {token.text}', line=token.line,
-                                    keyword=name)
+                raise BadValueError(
+                    f'GenericTLV {form.text} needs a "string", not {token.text}', line=token.line, keyword=name
+                )
             value = text_bytes(token.text) + (b"\0" if form.text == "TlvStringZero" else b"")
             if len(value) > MAX_TLV:
-                raise BadValueError(f"GenericTLV {form.text} is {len(value)} bytes; a TLV holds at most {MAX_TLV}",
-                                    line=token.line, keyword=name)
+                raise BadValueError(
+                    f"GenericTLV {form.text} is {len(value)} bytes; a TLV holds at most {MAX_TLV}",
+                    line=token.line,
+                    keyword=name,
+                )
             return value
         if form.kind == WORD and form.text == "TlvType":
             type_token = self._value(name)
             encode = _GENERIC_TYPES.get(type_token.text)
             if encode is None:
-                raise BadValueError(f"GenericTLV TlvType {type_token.text}: use Integer, Short, Char or IPAddress",
-                                    line=type_token.line, keyword=name)
+                raise BadValueError(
+                    f"GenericTLV TlvType {type_token.text}: use Integer, Short, Char or IPAddress",
+                    line=type_token.line,
+                    keyword=name,
+                )
             self._expect_word("TlvValue", "after the TlvType")
             return encode(self._value(name))
         raise DocsisSyntaxError(
             f"expected TlvLength, TlvString, TlvStringZero, TlvType or {{ after the TlvCode, found {_describe(form)}",
-            line=form.line, keyword=name,
+            line=form.line,
+            keyword=name,
         )
 
 
@@ -399,8 +423,11 @@ def _check_size(arcs: tuple[int, ...], content: bytes, token: Token) -> None:
     limits = size_limits(arcs)
     if limits is not None and not any(lo <= len(content) <= hi for lo, hi in limits[1]):
         allowed = " | ".join(f"{lo}..{hi}" if lo != hi else str(lo) for lo, hi in limits[1])
-        raise BadValueError(f"SnmpMibObject {limits[0]}: {len(content)} bytes, its MIB allows SIZE ({allowed})",
-                            line=token.line, keyword="SnmpMibObject")
+        raise BadValueError(
+            f"SnmpMibObject {limits[0]}: {len(content)} bytes, its MIB allows SIZE ({allowed})",
+            line=token.line,
+            keyword="SnmpMibObject",
+        )
 
 
 def block_node(code: int, name: str, children: list[Node], line: int) -> Node:
@@ -415,8 +442,9 @@ def join_block(name: str, items: list[Item], line: int) -> bytes:
     """The value of a block: its sub-TLVs, at most 255 bytes together."""
     value = b"".join([bytes((code, len(sub))) + sub for code, sub, _ in items])
     if len(value) > MAX_TLV:
-        raise BadValueError(f"{name} block is {len(value)} bytes; a TLV holds at most {MAX_TLV}", line=line,
-                            keyword=name)
+        raise BadValueError(
+            f"{name} block is {len(value)} bytes; a TLV holds at most {MAX_TLV}", line=line, keyword=name
+        )
     return value
 
 

@@ -236,8 +236,9 @@ class Template:
             return parse(self.render(values))
         return self._assemble(self._nodes, values, given or {})
 
-    def _assemble(self, nodes: Sequence[Node], values: Mapping[str, str],
-                  given: Mapping[str, list[Item]]) -> list[Item]:
+    def _assemble(
+        self, nodes: Sequence[Node], values: Mapping[str, str], given: Mapping[str, list[Item]]
+    ) -> list[Item]:
         out: list[Item] = []
         for node in nodes:
             if type(node) is tuple:
@@ -260,8 +261,11 @@ class Template:
             elif isinstance(node, BlockNode):
                 children = self._assemble(node.children, values, given)
                 if not children:
-                    raise DocsisSyntaxError(f"{node.name} block is empty once lines without values are dropped",
-                                            line=node.line, keyword=node.name)
+                    raise DocsisSyntaxError(
+                        f"{node.name} block is empty once lines without values are dropped",
+                        line=node.line,
+                        keyword=node.name,
+                    )
                 out.append((node.code, join_block(node.name, children, node.line), node.line))
         return out
 
@@ -276,8 +280,15 @@ class Template:
         text = _fill(line, values, self._drop, check=all(name in values for name in line.names))
         return [] if text is None else parse_fragment(text, node.block, line.number)
 
-    def encode(self, values: Mapping[str, str], key: bytes | None = None, *, mta: bool = False,
-               mta_hash: MtaHash | None = None, given: Mapping[str, list[Item]] | None = None) -> bytes:
+    def encode(
+        self,
+        values: Mapping[str, str],
+        key: bytes | None = None,
+        *,
+        mta: bool = False,
+        mta_hash: MtaHash | None = None,
+        given: Mapping[str, list[Item]] | None = None,
+    ) -> bytes:
         """The config file for one device: ``values`` fill the placeholders, ``key`` is the CMTS shared secret;
         ``given`` holds items parsed by the caller for lines that are one placeholder alone (``slot_blocks``)."""
         return build(self.items(values, given), key, mta=mta, mta_hash=mta_hash)

@@ -124,8 +124,9 @@ def _ip_list_value(kw: Keyword, token: Token) -> bytes:
 
 def _mac(text: str, kw: Keyword, token: Token) -> bytes:
     if not _MAC.fullmatch(text):
-        raise BadValueError(f"{kw.name} needs a MAC address aa:bb:cc:dd:ee:ff, not {text}", line=token.line,
-                            keyword=kw.name)
+        raise BadValueError(
+            f"{kw.name} needs a MAC address aa:bb:cc:dd:ee:ff, not {text}", line=token.line, keyword=kw.name
+        )
     return bytes.fromhex(text.replace(":", ""))
 
 
@@ -156,12 +157,14 @@ def _strzero_value(kw: Keyword, token: Token) -> bytes:
 def _number_list(kw: Keyword, token: Token, top: int) -> list[int]:
     text = _need(token, WORD, kw.name, "a comma-separated list of numbers")
     if not _NUMBER_LIST.fullmatch(text):
-        raise BadValueError(f"{kw.name} needs a comma-separated list of numbers, not {text}", line=token.line,
-                            keyword=kw.name)
+        raise BadValueError(
+            f"{kw.name} needs a comma-separated list of numbers, not {text}", line=token.line, keyword=kw.name
+        )
     numbers = [int(part) for part in text.split(",")]
     if len(numbers) < 2:  # the tool's syntax reads one number as an integer, and its list encoders then crash
-        raise BadValueError(f"{kw.name} needs a list of at least two numbers, not {text}", line=token.line,
-                            keyword=kw.name)
+        raise BadValueError(
+            f"{kw.name} needs a list of at least two numbers, not {text}", line=token.line, keyword=kw.name
+        )
     for number in numbers:
         if number > top:
             raise ValueRangeError(f"{kw.name} value {number} out of range 0-{top}", line=token.line, keyword=kw.name)
@@ -176,8 +179,7 @@ def _ushort_list_value(kw: Keyword, token: Token) -> bytes:
     numbers = _number_list(kw, token, 0xFFFF)
     lo, hi = kw.limits
     if not lo <= len(numbers) <= hi:
-        raise BadValueError(f"{kw.name} needs {lo}-{hi} numbers, not {len(numbers)}", line=token.line,
-                            keyword=kw.name)
+        raise BadValueError(f"{kw.name} needs {lo}-{hi} numbers, not {len(numbers)}", line=token.line, keyword=kw.name)
     return b"".join(n.to_bytes(2, "big") for n in numbers)
 
 
@@ -212,8 +214,9 @@ def _ip6_prefix_list_value(kw: Keyword, token: Token) -> bytes:
     for part in text.split(","):
         address, slash, length = part.partition("/")
         if not slash or not _INT.fullmatch(length) or not 0 <= int(length) <= 128:
-            raise BadValueError(f"{kw.name} needs IPv6 ADDRESS/LENGTH (0-128) prefixes, not {part}", line=token.line,
-                                keyword=kw.name)
+            raise BadValueError(
+                f"{kw.name} needs IPv6 ADDRESS/LENGTH (0-128) prefixes, not {part}", line=token.line, keyword=kw.name
+            )
         out += _ipv6(address, token, kw.name) + bytes((int(length),))
     return bytes(out)
 
@@ -221,8 +224,7 @@ def _ip6_prefix_list_value(kw: Keyword, token: Token) -> bytes:
 def _dual_qtag_value(kw: Keyword, token: Token) -> bytes:
     numbers = _number_list(kw, token, 0xFFFF)
     if len(numbers) != 2:
-        raise BadValueError(f"{kw.name} needs two tags OUTER,INNER, not {token.text}", line=token.line,
-                            keyword=kw.name)
+        raise BadValueError(f"{kw.name} needs two tags OUTER,INNER, not {token.text}", line=token.line, keyword=kw.name)
     return numbers[0].to_bytes(2, "big") + numbers[1].to_bytes(2, "big")
 
 

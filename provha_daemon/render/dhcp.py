@@ -33,9 +33,19 @@ STATIC_FILES = ("log.conf",)
 # Every file this renderer owns in the DHCP directory (all of them dhcpd inputs). Anything else there, an
 # operator's note or NMS Prime's OMAPI K* key files, is never touched.
 MANAGED = (
-    "dhcpd.conf", "global.conf", "default-network.conf", "modems-host.conf", "modems-clients-public.conf",
-    "blocked.conf", "ignore-cpe.conf", "endpoints-host.conf", "mta.conf", "cmts_gws.conf", "failover.conf",
-    *STATIC_FILES, "cmts_gws/*.conf",
+    "dhcpd.conf",
+    "global.conf",
+    "default-network.conf",
+    "modems-host.conf",
+    "modems-clients-public.conf",
+    "blocked.conf",
+    "ignore-cpe.conf",
+    "endpoints-host.conf",
+    "mta.conf",
+    "cmts_gws.conf",
+    "failover.conf",
+    *STATIC_FILES,
+    "cmts_gws/*.conf",
 )
 
 
@@ -90,7 +100,7 @@ def _vendor_match(vendor_class: str, op: str) -> str:
 def _ranges(pool: Pool, fixed: list[int]) -> list[tuple[str, str]]:
     """The pool's range, with CPEPub pools split around fixed endpoint addresses (``fixed`` sorted, unique)."""
     start, end = int(ipaddress.IPv4Address(pool.start)), int(ipaddress.IPv4Address(pool.end))
-    cuts = fixed[bisect.bisect_left(fixed, start):bisect.bisect_right(fixed, end)] if pool.type == "CPEPub" else []
+    cuts = fixed[bisect.bisect_left(fixed, start) : bisect.bisect_right(fixed, end)] if pool.type == "CPEPub" else []
     spans: list[tuple[int, int]] = []
     low = start
     for ip in cuts:
@@ -107,19 +117,21 @@ def _gateway_subnets(pools: list[Pool], fixed: list[int], mta_domain: str | None
     routers: set[str] = set()
     for pool in pools:
         ranges = _ranges(pool, fixed)
-        subnets.append({
-            "net": str(pool.network.network_address),
-            "netmask": str(pool.network.netmask),
-            "router": pool.router,
-            "broadcast": pool.broadcast,
-            "dns": pool.dns,
-            "domain": mta_domain if pool.type == "MTA" else None,
-            "ranges": ranges,
-            "access": POOL_ACCESS[pool.type] if pool.active else ("deny all clients;",),
-            "optional": pool.optional,
-            # One leasequery /32 per router address: dhcpd warns about a second identical subnet.
-            "leasequery": pool.router not in routers,
-        })
+        subnets.append(
+            {
+                "net": str(pool.network.network_address),
+                "netmask": str(pool.network.netmask),
+                "router": pool.router,
+                "broadcast": pool.broadcast,
+                "dns": pool.dns,
+                "domain": mta_domain if pool.type == "MTA" else None,
+                "ranges": ranges,
+                "access": POOL_ACCESS[pool.type] if pool.active else ("deny all clients;",),
+                "optional": pool.optional,
+                # One leasequery /32 per router address: dhcpd warns about a second identical subnet.
+                "leasequery": pool.router not in routers,
+            }
+        )
         routers.add(pool.router)
     return subnets
 
@@ -137,8 +149,9 @@ class _Renderer:
         return Artifact(path, text.encode("utf-8"), mode)
 
 
-def _modem_rows(plant: Plant, ccc_modems: set[int | None]
-                ) -> tuple[list[tuple[str, str, bool]], list[tuple[int, str]], list[tuple[int, str]]]:
+def _modem_rows(
+    plant: Plant, ccc_modems: set[int | None]
+) -> tuple[list[tuple[str, str, bool]], list[tuple[int, str]], list[tuple[int, str]]]:
     """Host lines, public and blocked modems, in one pass over the modems (at 100k every pass counts)."""
     hosts: list[tuple[str, str, bool]] = []
     public: list[tuple[int, str]] = []
@@ -170,24 +183,47 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     if not s.omapi_secret:
         warn(("dhcp.omapi_key_missing", {"detail": "failover.conf written without OMAPI key"}))
 
-    out(r.file("dhcpd.conf.j2", "dhcpd.conf", MODE_SECRET, dir=s.directory, dns_secret=s.dns_secret,
-               mta=plant.has_mta_table))
+    out(
+        r.file(
+            "dhcpd.conf.j2",
+            "dhcpd.conf",
+            MODE_SECRET,
+            dir=s.directory,
+            dns_secret=s.dns_secret,
+            mta=plant.has_mta_table,
+        )
+    )
 
     stb_classes = sorted({p.vendor_class for p in plant.pools if p.type == "STB" and p.vendor_class})
     non_cpe = ["docsis", "pktc", *stb_classes]
-    out(r.file(
-        "global.conf.j2", "global.conf",
-        domain=pb.domain_name, own_ip=s.own_ip, peer_ip=s.peer_ip,
-        default_lease_time=pb.default_lease_time, max_lease_time=pb.max_lease_time,
-        vivso=vivso_tftp_servers([s.own_ip, s.peer_ip]), time_offset=s.time_offset, ddns=bool(s.dns_secret),
-        provision_fqdn=encode_fqdn(s.server_fqdn), lease_limit=pb.max_cpe or 4,
-        cpe_match=") and (".join(_vendor_match(vc, "!=") for vc in non_cpe),
-        stb_match=") and (".join(_vendor_match(vc, "=") for vc in stb_classes),
-    ))
+    out(
+        r.file(
+            "global.conf.j2",
+            "global.conf",
+            domain=pb.domain_name,
+            own_ip=s.own_ip,
+            peer_ip=s.peer_ip,
+            default_lease_time=pb.default_lease_time,
+            max_lease_time=pb.max_lease_time,
+            vivso=vivso_tftp_servers([s.own_ip, s.peer_ip]),
+            time_offset=s.time_offset,
+            ddns=bool(s.dns_secret),
+            provision_fqdn=encode_fqdn(s.server_fqdn),
+            lease_limit=pb.max_cpe or 4,
+            cpe_match=") and (".join(_vendor_match(vc, "!=") for vc in non_cpe),
+            stb_match=") and (".join(_vendor_match(vc, "=") for vc in stb_classes),
+        )
+    )
 
     listen = ipaddress.IPv4Network(f"{s.own_ip}/22", strict=False)
-    out(r.file("default-network.conf.j2", "default-network.conf",
-               network=str(listen.network_address), netmask=str(listen.netmask)))
+    out(
+        r.file(
+            "default-network.conf.j2",
+            "default-network.conf",
+            network=str(listen.network_address),
+            netmask=str(listen.netmask),
+        )
+    )
 
     # MTAs without a usable MAC get no host entry and give their modem no ccc options.
     mtas_with_mac = [m for m in plant.mtas if m.has_host]
@@ -202,11 +238,15 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
         mta_count: dict[int | None, int] = {}
         for mta in plant.mtas:
             mta_count[mta.modem_id] = mta_count.get(mta.modem_id, 0) + 1
-        macs = sorted({
-            m.mac for m in plant.modems
-            if m.mac and m.configfile_id is not None
-            and network_access(m, plant.contracts.get(m.contract_id or 0), mta_count.get(m.id, 0), pb.max_cpe)
-        })
+        macs = sorted(
+            {
+                m.mac
+                for m in plant.modems
+                if m.mac
+                and m.configfile_id is not None
+                and network_access(m, plant.contracts.get(m.contract_id or 0), mta_count.get(m.id, 0), pb.max_cpe)
+            }
+        )
     out(r.file("ignore-cpe.conf.j2", "ignore-cpe.conf", enabled=pb.multiple_provisioning_systems, macs=macs))
 
     modem_by_id = {m.id: m for m in plant.modems}
@@ -216,32 +256,57 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
         if modem is None:
             continue  # its modem is deleted: the endpoint goes with it
         if ep.mac is None and modem.mac is None:
-            warn(("dhcp.endpoint_unidentifiable", {"table": "endpoint", "id": ep.id,
-                                                   "detail": "no MAC and its modem has none"}))
+            warn(
+                (
+                    "dhcp.endpoint_unidentifiable",
+                    {"table": "endpoint", "id": ep.id, "detail": "no MAC and its modem has none"},
+                )
+            )
             continue
         endpoints.append((ep.hostname, ep.mac, modem.mac, ep.ip if ep.fixed_ip else None))
     out(r.file("endpoints-host.conf.j2", "endpoints-host.conf", endpoints=endpoints))
 
-    out(r.file("mta.conf.j2", "mta.conf", mtas=[
-        (m.hostname, m.mac, (m.mac or "").replace(":", "") if m.type == "packetcable" else str(m.id))
-        for m in mtas_with_mac
-    ]))
+    out(
+        r.file(
+            "mta.conf.j2",
+            "mta.conf",
+            mtas=[
+                (m.hostname, m.mac, (m.mac or "").replace(":", "") if m.type == "packetcable" else str(m.id))
+                for m in mtas_with_mac
+            ],
+        )
+    )
 
     out(r.file("cmts_gws.conf.j2", "cmts_gws.conf", dir=s.directory, gateway_ids=[g.id for g in plant.gateways]))
     fixed = sorted({_ipv4_int(ep.ip) for ep in plant.endpoints if ep.fixed_ip and ep.ip})
     for gateway in plant.gateways:
-        out(_gateway_file(r, gateway, [p for p in plant.pools if p.gateway_id == gateway.id], fixed,
-                          plant.mta_domain))
+        out(_gateway_file(r, gateway, [p for p in plant.pools if p.gateway_id == gateway.id], fixed, plant.mta_domain))
 
-    out(r.file("failover.conf.j2", "failover.conf", MODE_SECRET, own_ip=s.own_ip, peer_ip=s.peer_ip,
-               port=s.failover_port, peer_port=s.peer_port, omapi_port=s.omapi_port,
-               omapi_key_name=s.omapi_key_name, omapi_secret=s.omapi_secret))
+    out(
+        r.file(
+            "failover.conf.j2",
+            "failover.conf",
+            MODE_SECRET,
+            own_ip=s.own_ip,
+            peer_ip=s.peer_ip,
+            port=s.failover_port,
+            peer_port=s.peer_port,
+            omapi_port=s.omapi_port,
+            omapi_key_name=s.omapi_key_name,
+            omapi_secret=s.omapi_secret,
+        )
+    )
     for name in STATIC_FILES:
         out(r.file(f"{name}.j2", name))
     return result
 
 
-def _gateway_file(r: _Renderer, gateway: Gateway, pools: list[Pool], fixed: list[int],
-                  mta_domain: str | None) -> Artifact:
-    return r.file("cmts_gw.conf.j2", f"cmts_gws/{gateway.id}.conf", hostname=gateway.hostname,
-                  subnets=_gateway_subnets(pools, fixed, mta_domain))
+def _gateway_file(
+    r: _Renderer, gateway: Gateway, pools: list[Pool], fixed: list[int], mta_domain: str | None
+) -> Artifact:
+    return r.file(
+        "cmts_gw.conf.j2",
+        f"cmts_gws/{gateway.id}.conf",
+        hostname=gateway.hostname,
+        subnets=_gateway_subnets(pools, fixed, mta_domain),
+    )

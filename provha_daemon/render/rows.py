@@ -130,16 +130,20 @@ def _shape(marked: str, line: int) -> tuple[tuple[Token, ...], frozenset[int], f
     return tokens, in_string, in_token
 
 
-def _fill(marked: str, names: dict[int, str], replacements: dict[int, str], block: Keyword | None,
-          line: int) -> Filled | Dropped:
+def _fill(
+    marked: str, names: dict[int, str], replacements: dict[int, str], block: Keyword | None, line: int
+) -> Filled | Dropped:
     shape, in_string, in_token = _shape(marked, line)
     shown: dict[int, str] = {}
     for number, value in replacements.items():
         if number in in_string:
             escaped = _escape(value)
             if escaped is None:
-                return Dropped(column_of(names[number]), "holds a tab, a control character or a backslash before "
-                                                         "a quote, a blank or the end, which a string cannot hold")
+                return Dropped(
+                    column_of(names[number]),
+                    "holds a tab, a control character or a backslash before "
+                    "a quote, a blank or the end, which a string cannot hold",
+                )
             shown[number] = escaped
         elif number not in in_token and ("*/" in value or "/*" in value):  # in a comment: it must stay one
             return Dropped(column_of(names[number]), "would end or open a comment")

@@ -111,8 +111,9 @@ def _classify(configfile: ConfigFile, number: int, row: str) -> _Row:
     return _Row("dynamic", row, names, (configfile.id, number), bool(configfile.parent_id))
 
 
-def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, firmware: FirmwareLines,
-                  mta: bool) -> Chain:
+def compile_chain(
+    configfiles: Mapping[int, ConfigFile], configfile_id: int, firmware: FirmwareLines, mta: bool
+) -> Chain:
     """The rows of a chain and its compiled template (or the compile error, naming configfile and line)."""
     rows: list[_Row] = []
     software_upgrade = False
@@ -126,8 +127,11 @@ def compile_chain(configfiles: Mapping[int, ConfigFile], configfile_id: int, fir
         software_upgrade = software_upgrade or any('SwUpgradeFilename "fw/' in r.text for r in rows)
     device = members[0].device if members else ("mta" if mta else "cm")
     chain = Chain(configfile_id, device, rows, None, None, {})
-    skeleton = (["Main", "{", "\tMtaConfigDelimiter 1;"] if mta else
-                ["Main", "{", "\tNetworkAccess {head.access.0};", "\tMaxCPE {head.maxcpe.0};", "{head.cpemac.0}"])
+    skeleton = (
+        ["Main", "{", "\tMtaConfigDelimiter 1;"]
+        if mta
+        else ["Main", "{", "\tNetworkAccess {head.access.0};", "\tMaxCPE {head.maxcpe.0};", "{head.cpemac.0}"]
+    )
     for index, row in enumerate(rows):
         # NMS Prime splits rows at LF only; the CRs of CR LF or lone CR line ends are line breaks for the tool
         count = normalise(row.text).count("\n") + 1
@@ -170,8 +174,9 @@ class _Assembly:
     drops: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
-def _assemble(chain: Chain, values: Mapping[str, str],
-              other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None = None) -> _Assembly:
+def _assemble(
+    chain: Chain, values: Mapping[str, str], other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None = None
+) -> _Assembly:
     """The rows NMS Prime keeps for one device, each value one token (``render.rows``); raises ``TextError``
     (naming configfile and line) where NMS Prime's PHP aborts, ``DocsisError`` for a template error.
 
@@ -215,8 +220,12 @@ def _assemble(chain: Chain, values: Mapping[str, str],
     return out
 
 
-def _assembled(device: Device, chain: Chain, values: Mapping[str, str],
-               other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None) -> _Assembly | None:
+def _assembled(
+    device: Device,
+    chain: Chain,
+    values: Mapping[str, str],
+    other: tuple[Callable[[_Row], bool], Mapping[str, str]] | None,
+) -> _Assembly | None:
     """``_assemble``, or None with the device's error set."""
     try:
         return _assemble(chain, values, other)
@@ -328,9 +337,17 @@ class TftpRenderer:
         rather than the filled values: keying all 100k modems of a periodic check is then about a microsecond each.
         """
         options = self.inputs.modem_options.get(modem.id)
-        key = hash((chain.digest, self.key_digest, self._shared_key(chain, modem.qos_id), modem,
-                    self.plant.contracts.get(modem.contract_id or 0), tuple(self.mtas_of.get(modem.id, ())),
-                    tuple(sorted(options.items())) if options else None))
+        key = hash(
+            (
+                chain.digest,
+                self.key_digest,
+                self._shared_key(chain, modem.qos_id),
+                modem,
+                self.plant.contracts.get(modem.contract_id or 0),
+                tuple(self.mtas_of.get(modem.id, ())),
+                tuple(sorted(options.items())) if options else None,
+            )
+        )
         return Device("cm", modem.id, modem.hostname, chain.configfile_id, key)
 
     def encode_modem(self, device: Device, modem: Modem, chain: Chain) -> Device:
@@ -387,7 +404,8 @@ class TftpRenderer:
         found = self._avm_chains.get(chain.configfile_id)
         if found is None:
             found = self._avm_chains[chain.configfile_id] = frozenset(
-                r.origin[0] for r in chain.rows if _AVM.search(r.text))
+                r.origin[0] for r in chain.rows if _AVM.search(r.text)
+            )
         return found
 
     def prepare_mta(self, mta_row: Mta, chain: Chain) -> Device:
@@ -396,11 +414,20 @@ class TftpRenderer:
         shared = self._mta_shared_keys.get(chain.configfile_id)
         if shared is None:
             shared = self._mta_shared_keys[chain.configfile_id] = hash(
-                tuple((n, self.provbase_values.get(n)) for n in sorted(chain.names)))
+                tuple((n, self.provbase_values.get(n)) for n in sorted(chain.names))
+            )
         row = self.inputs.mtas.get(mta_row.id)
         phones = self.inputs.phonenumbers.get(mta_row.id)
-        key = hash((chain.digest, self.key_digest, shared, mta_row, tuple(row.items()) if row else None,
-                    tuple((port, tuple(p.items())) for port, p in phones.items()) if phones else None))
+        key = hash(
+            (
+                chain.digest,
+                self.key_digest,
+                shared,
+                mta_row,
+                tuple(row.items()) if row else None,
+                tuple((port, tuple(p.items())) for port, p in phones.items()) if phones else None,
+            )
+        )
         return Device("mta", mta_row.id, mta_row.hostname, chain.configfile_id, key)
 
     def encode_mta(self, device: Device, mta_row: Mta, chain: Chain) -> Device:
@@ -420,8 +447,9 @@ class TftpRenderer:
         device.text = ct.wrap_mta("\n\t".join(["", *rows]) if rows else "").encode("utf-8", "surrogateescape")
         device.drops = tuple(assembly.drops)
         try:
-            device.data = chain.template.encode(assembly.slots, None, mta=True, mta_hash=self.settings.mta_hash,
-                                                given=assembly.given)
+            device.data = chain.template.encode(
+                assembly.slots, None, mta=True, mta_hash=self.settings.mta_hash, given=assembly.given
+            )
         except DocsisError as exc:
             device.error = _origin(chain, exc)
         return device

@@ -62,8 +62,11 @@ class RebuildResult:
 
     def state_counts(self) -> dict[str, int]:
         """The counts the state file and STATUS= carry."""
-        return {**self.counts, "files_changed": len(self.written) + len(self.removed),
-                **{f"tftp_{k}": v for k, v in self.tftp.items()}}
+        return {
+            **self.counts,
+            "files_changed": len(self.written) + len(self.removed),
+            **{f"tftp_{k}": v for k, v in self.tftp.items()},
+        }
 
     def summary(self) -> dict[str, Any]:
         """Fields of the one summary event per rebuild."""

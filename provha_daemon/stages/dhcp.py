@@ -99,8 +99,7 @@ class DhcpStage(Stage):
 
     name = "dhcp"
     service = "dhcpd"
-    provbase = ("domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time", "max_cpe",
-                "multiple_provisioning_systems")
+    provbase = ("domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time", "max_cpe", "multiple_provisioning_systems")
     swap_after = ("tftp",)  # a new host entry must never point at a config file that is not there yet
     disruptive = True
 
@@ -145,11 +144,15 @@ class DhcpStage(Stage):
             if not live:
                 continue
             if not schema.has_table(table):
-                raise DropGuardError(f"table {table} is gone from the database but the live files have {live} "
-                                     f"{what}; refused (start with --force to apply it)")
+                raise DropGuardError(
+                    f"table {table} is gone from the database but the live files have {live} "
+                    f"{what}; refused (start with --force to apply it)"
+                )
             if live >= minimum and new < live * (1 - max_drop):
-                raise DropGuardError(f"the new set has {new} {what}, the live one {live}: more than {max_drop:.0%} "
-                                     "would go; refused (start with --force to apply it)")
+                raise DropGuardError(
+                    f"the new set has {new} {what}, the live one {live}: more than {max_drop:.0%} "
+                    "would go; refused (start with --force to apply it)"
+                )
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -172,26 +175,31 @@ class DhcpStage(Stage):
             self.target.unstage()
         run.result.durations["validate"] = time.perf_counter() - timer
 
-    async def dhcpd_t(self, staging: Path, artifacts: Sequence[Artifact], plant: Plant | None = None,
-                    ) -> list[CommandResult]:
+    async def dhcpd_t(
+        self,
+        staging: Path,
+        artifacts: Sequence[Artifact],
+        plant: Plant | None = None,
+    ) -> list[CommandResult]:
         """``dhcpd -t`` on ``artifacts`` staged in ``staging``, in parallel parts on a large plant (``parts``); raises
         ``RejectedError`` with dhcpd's message of the first part that failed, in the live files' names and the
         staged lines, and (given the ``plant``) the pool or row each rejected line came from."""
         d = self.config.dhcp
         parts = staged_parts(staging, artifacts, d.dir, d.validate_jobs, available_cpus())
         results = await asyncio.gather(
-            *(run_command([d.dhcpd, "-t", "-4", "-cf", str(part.config)], d.validate_timeout) for part in parts))
+            *(run_command([d.dhcpd, "-t", "-4", "-cf", str(part.config)], d.validate_timeout) for part in parts)
+        )
         for k, (part, result) in enumerate(zip(parts, results, strict=True)):
             if not result.ok:
                 which = f", part {k + 1} of {len(parts)}" if len(parts) > 1 else ""
                 message = relabel(_dhcpd_message(result), part, staging)
                 blamed: list[str] = []
                 if plant is not None:
-                    message, blamed = owners(message, staging, d.dir, {a.path: a.data for a in artifacts},
-                                             *_owner_maps(plant))
+                    message, blamed = owners(
+                        message, staging, d.dir, {a.path: a.data for a in artifacts}, *_owner_maps(plant)
+                    )
                 cause = f": {blamed[0]}" if blamed else ""
-                raise RejectedError(f"dhcpd -t rejected the staged set ({result.describe()}{which}){cause}",
-                                    message)
+                raise RejectedError(f"dhcpd -t rejected the staged set ({result.describe()}{which}){cause}", message)
         return results
 
     async def swap(self, run: Run) -> None:
@@ -245,8 +253,15 @@ def _dhcpd_message(result: CommandResult) -> str:
     """dhcpd's error lines without its banner and its bug-report boilerplate."""
     lines = []
     for line in result.output.splitlines():
-        if line.startswith(("If you think you have received", "Internet Systems Consortium", "Copyright",
-                            "All rights reserved", "For info, please visit")):
+        if line.startswith(
+            (
+                "If you think you have received",
+                "Internet Systems Consortium",
+                "Copyright",
+                "All rights reserved",
+                "For info, please visit",
+            )
+        ):
             if line.startswith("If you think"):
                 break
             continue

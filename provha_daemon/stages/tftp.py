@@ -53,8 +53,12 @@ class TftpStage(Stage):
         if not isinstance(previous, TftpStage):
             return
         old, new = previous.files, self.files
-        if (old.directory, old.managed, old.ownership, old.mode) == (new.directory, new.managed, new.ownership,
-                                                                     new.mode):
+        if (old.directory, old.managed, old.ownership, old.mode) == (
+            new.directory,
+            new.managed,
+            new.ownership,
+            new.mode,
+        ):
             self.files = old
             self.cvc_cache = previous.cvc_cache
         self.device_failures, self.line_failures = previous.device_failures, previous.line_failures
@@ -135,7 +139,8 @@ class TftpStage(Stage):
                 prepared: Iterable[tuple[str, Modem | Mta, Chain, Device]] = (
                     (kind, record, chain, prepare(record, chain))
                     for kind, items in (("cm", renderer.modems()), ("mta", renderer.mtas()))
-                    for record, chain in items)
+                    for record, chain in items
+                )
                 if background:  # every key first, while find runs
                     prepared = list(prepared)
                 for kind, record, chain, device in prepared:
@@ -152,8 +157,17 @@ class TftpStage(Stage):
         files.end()
         result.tftp = counts
 
-    def _device(self, renderer: TftpRenderer, kind: str, record: Modem | Mta, chain: Chain, device: Device,
-                full: bool, counts: dict[str, int], result: RebuildResult) -> None:
+    def _device(
+        self,
+        renderer: TftpRenderer,
+        kind: str,
+        record: Modem | Mta,
+        chain: Chain,
+        device: Device,
+        full: bool,
+        counts: dict[str, int],
+        result: RebuildResult,
+    ) -> None:
         """One device: skipped if its inputs and files are as last written, else encoded and its files put."""
         files = self.files
         conf, cfg = f"{kind}/{device.name}.conf", f"{kind}/{device.name}.cfg"
@@ -175,12 +189,14 @@ class TftpStage(Stage):
             files.keep(conf)
             files.keep(cfg)
             result.tftp_errors.append(f"{kind} {device.id}: {device.error}")
-            self.device_failures.failed((kind, device.id), device.error, f"{kind} {device.id}",
-                                        configfile=device.configfile_id)
+            self.device_failures.failed(
+                (kind, device.id), device.error, f"{kind} {device.id}", configfile=device.configfile_id
+            )
             return
         self.device_failures.passed((kind, device.id))
         for configfile_id, line, column, reason in device.drops:
-            self.line_failures.failed((kind, device.id, configfile_id, column), reason, f"{kind} {device.id}",
-                                      line=line)
+            self.line_failures.failed(
+                (kind, device.id, configfile_id, column), reason, f"{kind} {device.id}", line=line
+            )
         files.put(conf, device.text, device.key, verify=full)
         files.put(cfg, device.data, device.key, verify=full)
