@@ -99,3 +99,14 @@ def test_exit_codes_live_in_the_cli_alone() -> None:
             if isinstance(t, ast.Name)
         }
         assert not {n for n in names if n.startswith("EXIT_")}, path
+
+
+def test_the_benchmarks_use_public_names_only() -> None:
+    """benchmarks/ imports no private name of the package and reaches into no object's private attributes."""
+    for path in sorted((PACKAGE.parent / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("provha_daemon"):
+                assert not [a.name for a in node.names if a.name.startswith("_")], (path.name, ast.unparse(node))
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                owner = ast.unparse(node.value)
+                assert owner in ("self", "cls", "os", "sys", "super()"), (path.name, ast.unparse(node))
