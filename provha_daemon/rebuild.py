@@ -127,24 +127,28 @@ class Rebuilder:
 
         rendered: list[Stage] = []
         refused: list[RowError] = []
-        for stage in self.stages:
-            if not stage.wanted(plant) or (stages is not None and stage.name not in stages):
-                continue
-            try:
-                plant.provbase.require(stage.provbase)
-            except RowError as exc:  # this stage's live files stay; the others are still brought up to date
-                refused.append(exc)
-                continue
-            stage.render(run)
-            rendered.append(stage)
+        try:
+            for stage in self.stages:
+                if not stage.wanted(plant) or (stages is not None and stage.name not in stages):
+                    continue
+                try:
+                    plant.provbase.require(stage.provbase)
+                except RowError as exc:  # this stage's live files stay; the others are still brought up to date
+                    refused.append(exc)
+                    continue
+                rendered.append(stage)
+                stage.render(run)
 
-        if dry_run:
+            if dry_run:
+                for stage in rendered:
+                    diff = await stage.dry_run(run)
+                    if diff is not None:
+                        result.diff = (result.diff or "") + diff
+            elif rendered:
+                await self._apply(rendered, run)
+        finally:
             for stage in rendered:
-                diff = await stage.dry_run(run)
-                if diff is not None:
-                    result.diff = (result.diff or "") + diff
-        elif rendered:
-            await self._apply(rendered, run)
+                stage.release()
         if refused:
             raise refused[0]
         return result

@@ -31,6 +31,7 @@ class Recording(Stage):
     action: ClassVar[Action] = Action.SWAP
     fail: ClassVar[dict[str, BaseException]] = {}  # phase or stage.phase → what it raises
     activations: ClassVar[list[CommandResult]] = []  # results of activate, in order (default OK)
+    released: ClassVar[list[str]] = []  # stages whose release ran, in order
 
     def _do(self, phase: str) -> None:
         self.calls.append(f"{self.name}.{phase}")
@@ -59,6 +60,9 @@ class Recording(Stage):
     def rollback(self, run: Run) -> tuple[list[str], list[str]]:
         self._do("rollback")
         return ["x.conf"], []
+
+    def release(self) -> None:
+        self.released.append(self.name)
 
 
 class A(Recording):
@@ -89,6 +93,7 @@ def rebuilder(tmp_path: Path) -> Rebuilder:
     Recording.calls.clear()
     Recording.fail = {}
     Recording.activations = []
+    Recording.released.clear()
     A.action = B.action = Action.SWAP
     path = tmp_path / "c.toml"
     path.write_text(
@@ -118,6 +123,7 @@ async def test_every_stage_runs_its_phases_and_a_swaps_after_b(rebuilder: Rebuil
             "b.activate",
         ]
     )
+    assert Recording.released == ["a", "b"]
 
 
 async def test_a_refusal_stops_every_stage(rebuilder: Rebuilder) -> None:
@@ -126,6 +132,7 @@ async def test_a_refusal_stops_every_stage(rebuilder: Rebuilder) -> None:
     with pytest.raises(DropGuardError):
         await rebuilder.apply(_snapshot())
     assert Recording.calls == ["a.render"]
+    assert Recording.released == ["a"]  # what a kept before it refused is dropped too
 
 
 async def test_a_bad_provbase_column_stops_only_the_stages_that_need_it(rebuilder: Rebuilder) -> None:
@@ -145,6 +152,7 @@ async def test_a_failed_dependency_means_no_swap(rebuilder: Rebuilder) -> None:
     assert "a.swap" not in Recording.calls and "a.activate" not in Recording.calls
     assert "a.validate" in Recording.calls
     assert not [e for e in logs if e["event"].endswith(".stage_failed")]
+    assert Recording.released == ["a", "b"]
 
 
 async def test_a_second_failing_stage_is_logged_and_the_first_reported(rebuilder: Rebuilder) -> None:

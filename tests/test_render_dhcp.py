@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 from pathlib import Path
 
@@ -162,3 +163,16 @@ def test_packetcable_mta_host_name_is_its_mac() -> None:
     text = next(a.data.decode() for a in render_dhcp(_plant(mtas=mtas), SETTINGS).artifacts if a.path == "mta.conf")
     assert 'option host-name "00aabbccddee";' in text
     assert 'option host-name "6";' in text
+
+
+async def test_no_plant_outlives_its_rebuild(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """After a rebuild no stage keeps its plant or artifacts: the next read never holds two generations at once."""
+    db = plant_db("netgw")
+    rebuilder = Rebuilder(load_config(write_config(tmp_path, db).config), frozenset())
+    gc.collect()
+    before = sum(isinstance(o, Plant) for o in gc.get_objects())
+    result = await rebuilder.rebuild(attempts=1)
+    assert result.written  # a real first rebuild: rendered, validated by dhcpd -t, swapped
+    gc.collect()
+    assert sum(isinstance(o, Plant) for o in gc.get_objects()) == before
+    assert rebuilder.dhcp.artifacts == []

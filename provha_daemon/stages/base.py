@@ -8,7 +8,8 @@ A rebuild (``rebuild.Rebuilder``) reads one snapshot and then, for each register
 3. ``validate``: check the staged set with the service's real tool (``RejectedError``);
 4. ``swap``: put the set in place atomically, after the stages named in ``swap_after`` swapped theirs;
 5. ``activate``: reload or restart the service; a failure is returned, and the pipeline calls ``rollback`` and
-   activates the previous generation again.
+   activates the previous generation again;
+6. ``release``: always, however the rebuild ended: forget this run's artifacts.
 
 The pipeline owns the order and the rules between stages; a stage owns its files and its service.
 """
@@ -150,6 +151,11 @@ class Stage(ABC):
 
     async def dry_run(self, run: Run) -> str | None:
         """``--dry-run``: validate a private staging copy, touch nothing, return the diff against the live files."""
+        return None
+
+    def release(self) -> None:
+        """Drop what ``render`` kept for this run: between rebuilds a stage holds no plant or artifacts, so the
+        next read never has two generations in memory at once."""
         return None
 
 

@@ -239,6 +239,9 @@ class DhcpStage(Stage):
             run.result.durations["validate"] = time.perf_counter() - timer
         return self.target.diff(self.artifacts)
 
+    def release(self) -> None:
+        self.artifacts, self.plant, self.plan_ = [], None, None
+
 
 def _owner_maps(plant: Plant) -> tuple[dict[str, str], dict[tuple[int, str], int]]:
     """Host name → its row, and (gateway, network) → ippool id, for naming what a rejected line came from."""
