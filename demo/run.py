@@ -32,6 +32,7 @@ def main() -> int:
         print(f"== loaded the sample plant (tests/fixtures/seed_netgw.sql) into {db.name}, read as {db.user}")
         dhcp_dir = OUT / "root" / "etc" / "dhcp-nmsprime"
         tftp_dir = OUT / "root" / "tftpboot"
+        chrony_dir = OUT / "root" / "etc" / "chrony"
         tftp_dir.mkdir(parents=True)
         # The CMTS shared secret the master syncs over (NMS Prime's /tftpboot/keyfile).
         (tftp_dir / "keyfile").write_text("demo-cmts-shared-secret\n")
@@ -44,6 +45,9 @@ def main() -> int:
             f'[dhcp]\ndir = "{dhcp_dir}"\nrestart_command = ["true"]\ncheck_command = ["true"]\ncheck_delay = 0.0\n'
             'server_fqdn = "slave.nmsprime.test"\nomapi_secret = "ZGVtby1vbWFwaS1zZWNyZXQ="\n'
             f'[tftp]\ndir = "{tftp_dir}"\n'
+            # chrony's two files; no chronyd to tell here ("true" stands in for chronyc, as for the dhcpd restart)
+            f'[time]\nchrony_conf = "{chrony_dir / "conf.d" / "provha-daemon.conf"}"\n'
+            f'chrony_sources = "{chrony_dir / "sources.d" / "provha-daemon.sources"}"\nchronyc = ["true"]\n'
         )
         (OUT / "db-password").write_text(db.password + "\n")
         (OUT / "db-password").chmod(0o600)
@@ -75,6 +79,9 @@ def main() -> int:
             f"== {len(configs)} DOCSIS config files in {tftp_dir.relative_to(ROOT)}: "
             + " ".join(p.relative_to(tftp_dir).as_posix() for p in configs)
         )
+        for path in (chrony_dir / "conf.d" / "provha-daemon.conf", chrony_dir / "sources.d" / "provha-daemon.sources"):
+            print(f"== chrony: {path.relative_to(ROOT)}")
+            print(path.read_text(), end="")
         print("== provha-docsis -d cm/cm-100004.cfg (decoded back to text):")
         subprocess.run(
             [sys.executable, "-m", "provha_daemon.docsis.cli", "-d", str(tftp_dir / "cm/cm-100004.cfg")], check=False

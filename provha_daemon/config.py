@@ -104,6 +104,20 @@ class TftpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeConfig:
+    """chrony on the slave: its time sources (the peer, the upstream servers) and which clients it serves NTP."""
+
+    enabled: bool = True
+    # Debian's chrony.conf reads both directories (confdir, sourcedir); see the README, "Time"
+    chrony_conf: Path = Path("/etc/chrony/conf.d/provha-daemon.conf")
+    chrony_sources: Path = Path("/etc/chrony/sources.d/provha-daemon.sources")
+    servers: tuple[str, ...] = ()  # upstream NTP servers, after the peer
+    chronyd: str = "/usr/sbin/chronyd"
+    chronyc: tuple[str, ...] = ("chronyc",)  # argv prefix; the runtime commands are appended with -m
+    timeout: float = 10.0  # each chronyd -p and chronyc run
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceConfig:
     """The service loop: polling, coalescing, restart pacing, fault handling, health."""
 
@@ -138,6 +152,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     dhcp: DhcpConfig = field(default_factory=DhcpConfig)
     tftp: TftpConfig = field(default_factory=TftpConfig)
+    time: TimeConfig = field(default_factory=TimeConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
     source: Path | None = None
 
@@ -387,6 +402,34 @@ def _tftp(sec: _Section) -> TftpConfig:
     )
 
 
+def _time(sec: _Section) -> TimeConfig:
+    d = TimeConfig()
+    conf = Path(sec.get("chrony_conf", str, str(d.chrony_conf)))
+    sec.check("chrony_conf", conf.is_absolute() and conf.suffix == ".conf", "an absolute path ending in .conf")
+    sources = Path(sec.get("chrony_sources", str, str(d.chrony_sources)))
+    sec.check(
+        "chrony_sources",
+        sources.is_absolute() and sources.suffix == ".sources",
+        "an absolute path ending in .sources (chrony's sourcedir reads only those)",
+    )
+    sec.check("chrony_sources", sources.parent != conf.parent, "must not be in the directory of chrony_conf")
+    servers = sec.data.get("servers", [])
+    sec.used.add("servers")
+    if not isinstance(servers, list) or not all(isinstance(s, str) for s in servers):
+        raise ConfigError(f"{sec.key('servers')}: expected a list of host names or addresses")
+    for server in servers:
+        sec.check("servers", bool(_FQDN.match(server)) or _is_ip(server), f"not a host name or address: {server!r}")
+    return TimeConfig(
+        enabled=sec.get("enabled", bool, d.enabled),
+        chrony_conf=conf,
+        chrony_sources=sources,
+        servers=tuple(servers),
+        chronyd=sec.get("chronyd", str, d.chronyd),
+        chronyc=sec.command("chronyc", d.chronyc),
+        timeout=_positive(sec, "timeout", sec.get("timeout", float, d.timeout)),
+    )
+
+
 def _service(sec: _Section) -> ServiceConfig:
     d = ServiceConfig()
 
@@ -482,6 +525,9 @@ def load_config(
     tftp_sec = _table(top, "tftp")
     tftp = _tftp(tftp_sec)
     tftp_sec.reject_unknown()
+    time_sec = _table(top, "time")
+    time_config = _time(time_sec)
+    time_sec.reject_unknown()
     service_sec = _table(top, "service")
     service = _service(service_sec)
     service_sec.reject_unknown()
@@ -495,6 +541,7 @@ def load_config(
         database=database,
         dhcp=dhcp,
         tftp=tftp,
+        time=time_config,
         service=service,
         source=path if data or explicit else None,
     )

@@ -34,7 +34,7 @@ from provha_daemon.notify import Notifier
 from provha_daemon.poller import Poller
 from provha_daemon.rebuild import Rebuilder, RebuildResult
 from provha_daemon.roles import Roles, local_addresses
-from provha_daemon.scheduler import Decision, Outcome, Scheduler
+from provha_daemon.scheduler import Decision, Outcome, Scheduler, local_utc_offset
 from provha_daemon.stages import STAGES
 
 log = structlog.get_logger("provha_daemon.daemon")
@@ -54,7 +54,8 @@ def longest_iteration(config: Config) -> float:
     """The longest a legitimate loop iteration can take with these timeouts; WatchdogSec must be above it."""
     db = config.database
     read = len(db.hosts) * (db.connect_timeout + 1 + 2 * db.query_timeout)
-    return read + sum(stage.longest(config) for stage in STAGES)
+    # the stages apply concurrently: the slowest one bounds the rebuild
+    return read + max(stage.longest(config) for stage in STAGES)
 
 
 def outcome_of(exc: ProvhaError) -> str:
@@ -105,7 +106,8 @@ class Service:
             self.poller = Poller(config, self.rebuilder.db, self.roles)
         else:
             self.poller.reconfigure(config, self.rebuilder.db)
-        self.scheduler.configure(config.service)
+        # dhcpd's time-offset follows the host's time zone unless one is configured
+        self.scheduler.configure(config.service, local_utc_offset if config.dhcp.time_offset is None else None)
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -224,7 +226,7 @@ class Service:
                 scheduler.reconnected()
             scheduler.state.last_poll_ok = wall
             scheduler.changes(seen.relevant, now)
-            decision = scheduler.decide(now, changed=bool(seen.changed), settled=seen.settled)
+            decision = scheduler.decide(now, changed=bool(seen.changed), settled=seen.settled, wall=wall)
             if decision is not None:
                 await self._rebuild(decision, now, wall)
             failures = scheduler.failures

@@ -135,13 +135,19 @@ async def _fetch_gateways(fetch: Fetch, schema: Schema, rows: _Rows) -> list[Gat
     table = schema.gateway_table
     cmts_only = " AND type = 'cmts'" if table == "netgw" and schema.has("netgw", "type") else ""
     gateways = []
-    for row_id, name in await fetch(
-        f"SELECT id, hostname FROM {table} WHERE {schema.live(table)}{cmts_only} ORDER BY id"
+    for row_id, name, address in await fetch(
+        f"SELECT id, hostname, ip FROM {table} WHERE {schema.live(table)}{cmts_only} ORDER BY id"
     ):
         try:
-            gateways.append(Gateway(int(row_id), v.shared_network_name(name)))
+            hostname = v.shared_network_name(name)
         except v.InvalidValue as exc:
             rows.skip(table, row_id, exc)
+            continue
+        # only the time service uses the address: a bad one must not cost the CMTS its DHCP
+        try:
+            gateways.append(Gateway(int(row_id), hostname, v.ipv4(address, required=False)))
+        except v.InvalidValue as exc:
+            gateways.append(Gateway(int(row_id), hostname, None, f"ip: {exc}"))
     return gateways
 
 

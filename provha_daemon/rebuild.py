@@ -193,7 +193,7 @@ class Rebuilder:
             return
         if action is Action.ACTIVATE:
             raise RestartError(
-                f"{stage.service} restart for the set a crashed run swapped in failed ({done.describe()})",
+                f"{stage.service} {stage.activation} for the set a crashed run swapped in failed ({done.describe()})",
                 done.output,
                 rolled_back=False,
             )
@@ -203,7 +203,7 @@ class Rebuilder:
         failed_again = "" if again is None or again.ok else f"failed too: {again.describe()}"
         log.warning(f"{stage.name}.rolled_back", restored=restored, removed=removed, restart_ok=not failed_again)
         raise RestartError(
-            f"{stage.service} restart failed ({done.describe()}); previous generation restored, "
-            f"restart after rollback {failed_again or 'succeeded'}",
+            f"{stage.service} {stage.activation} failed ({done.describe()}); previous generation restored, "
+            f"{stage.activation} after rollback {failed_again or 'succeeded'}",
             done.output,
         )

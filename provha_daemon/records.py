@@ -34,6 +34,8 @@ class Gateway:
 
     id: int
     hostname: str
+    ip: str | None = None  # its address (chrony serves it NTP); None when the row has none or a bad one
+    ip_problem: str | None = None  # why a present ``ip`` was not taken; the gateway itself stays in the plant
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """Every decision of the service loop, with no clock and no I/O: fed with events and the time, it says what to do.
 
 When a burst of changes is quiet, when one waited too long, whether dhcpd may be restarted yet, when the next
-full rebuild is due, how long to back off after a database fault, how the database's health moves and what
-``systemctl status`` shows. ``daemon.Service`` reads the clock once per iteration and does what this says;
+full rebuild is due, when the local UTC offset changes (daylight saving time: dhcpd's ``time-offset`` follows at
+once), how long to back off after a database fault, how the database's health moves and what ``systemctl status``
+shows. ``daemon.Service`` reads the clock once per iteration and does what this says;
 the tests drive it with a fake clock in milliseconds.
 """
 
@@ -20,6 +21,34 @@ from provha_daemon.health import State
 
 DEFAULT_REBUILD_INTERVAL = 3600
 _EPSILON = 1e-3  # a poll that lands a hair before the quiet period ends still counts as quiet
+_DAY = 86400
+_OFFSET_HORIZON = 400 * _DAY  # zones switch twice a year or never; beyond this, look again after the next rebuild
+
+UtcOffset = Callable[[float], int]  # seconds east of UTC at an epoch time
+
+
+def local_utc_offset(wall: float) -> int:
+    """This host's UTC offset at ``wall`` (its time zone database, the TZ that dhcpd's time-offset is taken from)."""
+    return time.localtime(wall).tm_gmtoff
+
+
+def next_offset_change(after: float, utc_offset: UtcOffset, horizon: float = _OFFSET_HORIZON) -> float | None:
+    """The first whole second after ``after`` at which ``utc_offset`` differs from its value at ``after``, or None
+    within ``horizon``: a day at a time (two switches never fall within one day), then halved to the second."""
+    start = low = math.floor(after)
+    base = utc_offset(low)
+    high = low + _DAY
+    while utc_offset(high) == base:
+        if high - start > horizon:
+            return None
+        low, high = high, high + _DAY
+    while high - low > 1:
+        middle = (low + high) // 2
+        if utc_offset(middle) == base:
+            low = middle
+        else:
+            high = middle
+    return float(high)
 
 
 def rebuild_interval(configured: int | None, from_db: int | None) -> int:
@@ -83,9 +112,14 @@ class Scheduler:
     """The loop's decisions for one service configuration; ``now`` is monotonic seconds, ``wall`` epoch seconds."""
 
     def __init__(
-        self, settings: ServiceConfig, random: Callable[[], float] = _random.random, state: State | None = None
+        self,
+        settings: ServiceConfig,
+        random: Callable[[], float] = _random.random,
+        state: State | None = None,
+        utc_offset: UtcOffset | None = None,
     ) -> None:
         self.random = random
+        self.offset_change: float | None = None  # when the next rebuild for a new UTC offset is due (wall)
         self.state = state or State()
         self.pending = _Pending()
         self.deferred = False
@@ -94,11 +128,14 @@ class Scheduler:
         self.failures = 0
         self.retry_at = float("-inf")
         self.started = float("-inf")  # when the last iteration started
-        self.configure(settings)
+        self.configure(settings, utc_offset)
 
-    def configure(self, settings: ServiceConfig) -> None:
-        """New settings (start, SIGHUP): everything is rebuilt once with them."""
+    def configure(self, settings: ServiceConfig, utc_offset: UtcOffset | None = None) -> None:
+        """New settings (start, SIGHUP): everything is rebuilt once with them; ``utc_offset`` is followed when
+        dhcpd's time-offset comes from the host's time zone."""
         self.settings = settings
+        self.utc_offset = utc_offset  # None: a fixed time-offset is configured, nothing to follow
+        self.offset_change = None
         self.state.poll_interval = settings.poll_interval
         self.state.stale_warning = settings.stale_warning
         self.state.progress_timeout = settings.progress_timeout
@@ -131,13 +168,14 @@ class Scheduler:
         """Restart pacing: at most one service restart per ``min_restart_interval``."""
         return self.last_restart is None or now - self.last_restart >= self.settings.min_restart_interval
 
-    def decide(self, now: float, *, changed: bool, settled: bool) -> Decision | None:
+    def decide(self, now: float, *, changed: bool, settled: bool, wall: float | None = None) -> Decision | None:
         """Whether to rebuild after this poll (``changed``: it saw a change; ``settled``: the database's hot
-        second has passed, so a read sees every row of it)."""
+        second has passed, so a read sees every row of it; ``wall``: the epoch time, for the UTC offset)."""
         if self.state.role != "slave":
             return None
         full = now >= self.next_full
-        due = full
+        offset = wall is not None and self.offset_change is not None and wall >= self.offset_change
+        due = full or offset
         if self.pending.first is not None and self.pending.last is not None:
             quiet = not changed and now - self.pending.last >= self.settings.quiet - _EPSILON
             due = due or quiet or now - self.pending.first >= self.settings.max_wait
@@ -145,7 +183,10 @@ class Scheduler:
             due = due or self.restart_allowed(now)
         if not (due and settled):
             return None
-        trigger = sorted(self.pending.tables) or (["deferred"] if self.deferred else ["periodic"])
+        trigger = sorted(self.pending.tables)
+        if offset:
+            trigger.append("utc_offset")
+        trigger = trigger or (["deferred"] if self.deferred else ["periodic"])
         return Decision(trigger, full, self.restart_allowed(now))
 
     def rebuilt(self, now: float, wall: float, outcome: Outcome) -> None:
@@ -154,6 +195,9 @@ class Scheduler:
         s = self.state
         s.last_rebuild = wall + outcome.elapsed
         self.pending.clear()
+        if self.utc_offset is not None:
+            # from the start of this rebuild: a switch while it ran means one more rebuild, never a missed one
+            self.offset_change = next_offset_change(wall, self.utc_offset)
         self.deferred = outcome.result == "deferred"
         if outcome.failed_restart:
             self.last_restart = end

@@ -72,6 +72,8 @@ class Setup:
     restart: Recorder
     check: Recorder
     tftp_dir: Path
+    chronyc: Recorder
+    chrony_dir: Path  # conf.d/ and sources.d/ below it
 
 
 def write_config(
@@ -84,6 +86,9 @@ def write_config(
     with_omapi: bool = True,
     service: str | None = None,
     extra_tftp: str = "",
+    extra_time: str = "",
+    chrony_dir: Path | None = None,
+    chronyc: list[str] | None = None,
 ) -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
@@ -92,6 +97,10 @@ def write_config(
     (tftp_dir / "keyfile").write_bytes(KEYFILE)
     bin_dir = tmp_path / "bin"
     restart, check = recorder(bin_dir, "restart-dhcpd"), recorder(bin_dir, "check-dhcpd")
+    # without a real chronyd (``chronyc``) the time stage's runtime commands are recorded
+    recorded_chronyc = recorder(bin_dir, "chronyc")
+    chrony_dir = chrony_dir or tmp_path / "etc" / "chrony"
+    chronyc_argv = ", ".join(f'"{a}"' for a in (chronyc or [str(recorded_chronyc.script)]))
     env_dir = tmp_path / "env"
     env_dir.mkdir(exist_ok=True)
     host_list = ", ".join(f'"{h}"' for h in (hosts or [db.host]))
@@ -106,6 +115,9 @@ def write_config(
         f'check_command = ["{check.script}", "is-active"]\ncheck_delay = 0.0\n'
         f'server_fqdn = "slave.nmsprime.test"\ntime_offset = 3600\nfile_group = ""\n{omapi}{extra_dhcp}'
         f'\n[tftp]\ndir = "{tftp_dir}"\n{extra_tftp}'
+        f'\n[time]\nchrony_conf = "{chrony_dir / "conf.d" / "provha-daemon.conf"}"\n'
+        f'chrony_sources = "{chrony_dir / "sources.d" / "provha-daemon.sources"}"\nchronyc = [{chronyc_argv}]\n'
+        f"{extra_time}"
         + (f'\n[service]\nstate_file = "{tmp_path / "run" / "state.json"}"\n{service}' if service is not None else "")
     )
-    return Setup(config, dhcp_dir, restart, check, tftp_dir)
+    return Setup(config, dhcp_dir, restart, check, tftp_dir, recorded_chronyc, chrony_dir)

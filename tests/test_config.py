@@ -96,6 +96,13 @@ def test_secrets_never_in_repr(tmp_path: Path, env_dir: Path) -> None:
         ('[provha]\nown_ip = "10.0.0.300"\n', "provha.own_ip"),
         ('role = "primary"\n', "role"),
         ("[dhcp]\nbogus = 1\n", "dhcp.bogus"),
+        ('[time]\nchrony_conf = "/etc/chrony/conf.d/provha"\n', "time.chrony_conf"),
+        ('[time]\nchrony_sources = "/etc/chrony/sources.d/provha.conf"\n', "time.chrony_sources"),
+        ('[time]\nchrony_sources = "/etc/chrony/conf.d/provha.sources"\n', "time.chrony_sources"),
+        ('[time]\nservers = ["ntp.example.net iburst"]\n', "time.servers"),
+        ('[time]\nservers = "ntp.example.net"\n', "time.servers"),
+        ('[time]\nchronyc = "chronyc -h /run/chrony/chronyd.sock"\n', "time.chronyc"),
+        ("[time]\ntimeout = 0\n", "time.timeout"),
         ("surprise = 1\n", "surprise"),
     ],
 )
@@ -132,3 +139,12 @@ def test_parse_env_file_quotes_and_comments(tmp_path: Path) -> None:
     """Quoted values keep their spaces; trailing comments on unquoted values are dropped."""
     path = _write(tmp_path / "x.env", "A='one two'\nB=plain # note\nexport C=3\nbroken line\n")
     assert parse_env_file(path) == {"A": "one two", "B": "plain", "C": "3"}
+
+
+def test_time_defaults_are_debians_chrony_directories(tmp_path: Path, env_dir: Path) -> None:
+    """By default the time stage is on and writes into the confdir and sourcedir Debian's chrony.conf reads."""
+    config = load_config(_write(tmp_path / "c.toml", f'[nmsprime]\nenv_dir = "{env_dir}"\n'))
+    assert config.time.enabled
+    assert str(config.time.chrony_conf) == "/etc/chrony/conf.d/provha-daemon.conf"
+    assert str(config.time.chrony_sources) == "/etc/chrony/sources.d/provha-daemon.sources"
+    assert config.time.servers == () and config.time.chronyc == ("chronyc",)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from provha_daemon.backoff import backoff
 from provha_daemon.config import ServiceConfig
-from provha_daemon.scheduler import Outcome, Scheduler, rebuild_interval
+from provha_daemon.scheduler import Outcome, Scheduler, next_offset_change, rebuild_interval
 
 SETTINGS = ServiceConfig(
     poll_interval=0.2,
@@ -218,3 +220,54 @@ def test_status_line_says_role_database_rebuild_restart_and_pending() -> None:
         f"slave | db ok (10.0.0.2) | poll {clock[0]} | rebuild {clock[1]} ok (7 modems, 1 skipped, 9 configs, "
         f"2 failed) | dhcpd restart {clock[1]} (0.2s) | pending modem"
     )
+
+
+def _berlin(wall: float) -> int:
+    """Europe/Berlin's UTC offset at ``wall`` from the system's tz database (not the code under test)."""
+    offset = dt.datetime.fromtimestamp(wall, ZoneInfo("Europe/Berlin")).utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds())
+
+
+def _utc(*args: int) -> float:
+    return dt.datetime(*args, tzinfo=dt.UTC).timestamp()
+
+
+def test_the_next_utc_offset_change_is_found_to_the_second() -> None:
+    """The EU switches on the last Sundays of March and October at 01:00 UTC: found to the second from any instant
+    before them; a zone without daylight saving time has none."""
+    spring, autumn = _utc(2027, 3, 28, 1, 0, 0), _utc(2027, 10, 31, 1, 0, 0)
+    assert next_offset_change(_utc(2027, 1, 10, 12, 0, 0), _berlin) == spring
+    assert next_offset_change(spring - 0.5, _berlin) == spring
+    assert next_offset_change(spring, _berlin) == autumn
+    assert next_offset_change(_utc(2027, 1, 10), lambda wall: 0) is None
+
+
+def test_a_daylight_saving_switch_rebuilds_at_that_instant() -> None:
+    """With the offset followed, the first poll at or after the switch rebuilds (trigger utc_offset, no full compare,
+    restart allowed), none before it, and the next one waits for the autumn switch."""
+    spring = _utc(2027, 3, 28, 1, 0, 0)
+    start = spring - 30.0  # the first rebuild at wall = start
+    s = Scheduler(SETTINGS, random=lambda: 0.0, utc_offset=_berlin)
+    s.state.role = "slave"
+    assert s.decide(0.0, changed=False, settled=True, wall=start) is not None
+    s.rebuilt(0.0, start, OK)
+    assert s.offset_change == spring
+    done = []
+    now = 2.0
+    while now <= 40.0:
+        decision = s.decide(now, changed=False, settled=True, wall=start + now)
+        if decision is not None:
+            done.append((round(start + now - spring, 3), decision.trigger, decision.full, decision.allow_restart))
+            s.rebuilt(now, start + now, replace(OK, elapsed=0.1))
+        now = round(now + SETTINGS.poll_interval, 6)
+    assert done == [(0.0, ["utc_offset"], False, True)]
+    assert s.offset_change == _utc(2027, 10, 31, 1, 0, 0)
+
+
+def test_a_configured_time_offset_is_not_followed() -> None:
+    """Without an offset function (dhcp.time_offset set) a switch brings no rebuild."""
+    spring = _utc(2027, 3, 28, 1, 0, 0)
+    s = _slave()
+    assert s.offset_change is None
+    assert s.decide(10.0, changed=False, settled=True, wall=spring + 1) is None

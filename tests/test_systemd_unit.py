@@ -41,7 +41,13 @@ def test_unit_has_notify_watchdog_and_no_restart_loop_on_exit_2() -> None:
     assert service["Restart"] == "on-failure"
     assert service["RestartPreventExitStatus"].split() == ["2"]
     assert service["ProtectSystem"] == "strict"
-    assert {"/etc/dhcp-nmsprime", "/tftpboot"} <= set(service["ReadWritePaths"].split())
+    assert set(service["ReadWritePaths"].split()) == {
+        "/etc/dhcp-nmsprime",
+        "/tftpboot",
+        "/etc/chrony/conf.d",  # the defaults of time.chrony_conf and time.chrony_sources
+        "/etc/chrony/sources.d",
+        "/run/chrony",  # chronyc's reply socket
+    }
     assert service["PrivateTmp"] == "yes" and service["ProtectHome"] == "yes"
     unit = _unit()["Unit"]
     assert "mariadb.service" in unit["After"] and "mariadb.service" in unit["Wants"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 from provha_daemon.stages.base import Action, RebuildResult, Run, Stage
 from provha_daemon.stages.dhcp import DhcpStage
 from provha_daemon.stages.tftp import TftpStage
+from provha_daemon.stages.time import TimeStage
 
 STAGES: tuple[type[Stage], ...] = (
     DhcpStage,
     TftpStage,
+    TimeStage,
 )
 
-__all__ = ["STAGES", "Action", "DhcpStage", "RebuildResult", "Run", "Stage", "TftpStage"]
+__all__ = ["STAGES", "Action", "DhcpStage", "RebuildResult", "Run", "Stage", "TftpStage", "TimeStage"]

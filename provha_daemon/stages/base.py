@@ -104,6 +104,7 @@ class Stage(ABC):
     provbase: ClassVar[tuple[str, ...]] = ()  # provbase columns it renders from: a bad one refuses this stage only
     swap_after: ClassVar[tuple[str, ...]] = ()  # stages whose files must be in place before this one swaps
     disruptive: ClassVar[bool] = False  # activating interrupts the service (a restart): paced, else deferred
+    activation: ClassVar[str] = "restart"  # what activating is, as errors say it
 
     def __init__(self, config: Config) -> None:
         self.config = config

@@ -208,7 +208,8 @@ class DhcpStage(Stage):
         timer = time.perf_counter()
         self.target.mark_restart_pending()
         swapped = self.target.swap(self.plan_)
-        run.result.written, run.result.removed = swapped.written, swapped.removed
+        run.result.written += swapped.written
+        run.result.removed += swapped.removed
         run.result.durations["swap"] = time.perf_counter() - timer
         log.info("dhcp.swapped", written=swapped.written, removed=swapped.removed)
 
