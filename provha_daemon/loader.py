@@ -99,8 +99,8 @@ def _max_cpe(value: object) -> int | None:
     return number or None
 
 
-async def read_provha(fetch: Fetch, schema: Schema, rows: _Rows | None = None) -> ProvHA | None:
-    """The live ``provha`` row (the first), or None; a bad DNS secret is left out (and, given ``rows``, named).
+async def read_provha(fetch: Fetch, schema: Schema) -> ProvHA | None:
+    """The live ``provha`` row (the first), or None; a malformed DNS secret is None and named in ``problems``.
 
     The one reading of the row: the rebuild's snapshot and the service's role check after a change both use it.
     """
@@ -114,12 +114,12 @@ async def read_provha(fetch: Fetch, schema: Schema, rows: _Rows | None = None) -
         return None
     row_id, master, slaves, master_pw, slave_pw, interval = result[0]
     secrets: list[str | None] = []
+    problems: dict[str, str] = {}
     for column, value in (("master_dns_password", master_pw), ("slave_dns_password", slave_pw)):
         try:
             secrets.append(v.base64_secret(value))
         except v.InvalidValue as exc:
-            if rows is not None:
-                rows.skip("provha", row_id, v.InvalidValue(f"{column}: {exc}"))
+            problems[column] = str(exc)  # refuses the stages that write it, never silently "no DDNS"
             secrets.append(None)
     slave_list = tuple(s.strip() for s in str(slaves or "").replace(" ", "").split(",") if s.strip())
     return ProvHA(
@@ -128,6 +128,8 @@ async def read_provha(fetch: Fetch, schema: Schema, rows: _Rows | None = None) -
         master_dns_password=secrets[0],
         slave_dns_password=secrets[1],
         rebuild_interval=int(interval) if interval else None,
+        id=int(row_id),
+        problems=problems,
     )
 
 
@@ -456,7 +458,7 @@ async def _load_plant(fetch: Fetch, schema: Schema, tftp: bool) -> Plant:
     provbase = await _fetch_provbase(fetch, schema)
     plant = Plant(schema=schema, provbase=provbase, provha=None, mta_domain=None)
     rows = _Rows(plant)
-    plant.provha = await read_provha(fetch, schema, rows)
+    plant.provha = await read_provha(fetch, schema)
     plant.mta_domain = await _fetch_mta_domain(fetch, schema, rows)
     plant.gateways = await _fetch_gateways(fetch, schema, rows)
     plant.pools = await _fetch_pools(fetch, schema, rows, {g.id for g in plant.gateways})

@@ -133,6 +133,8 @@ class Rebuilder:
                     continue
                 try:
                     plant.provbase.require(stage.provbase)
+                    if plant.provha is not None:
+                        plant.provha.require(stage.provha)
                 except RowError as exc:  # this stage's live files stay; the others are still brought up to date
                     refused.append(exc)
                     continue

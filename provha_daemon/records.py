@@ -165,13 +165,23 @@ class ProvBase:
 
 @dataclass(frozen=True, slots=True)
 class ProvHA:
-    """The ``provha`` row: who is master, who is slave, their DNS secrets, the rebuild interval."""
+    """The ``provha`` row: who is master, who is slave, their DNS secrets, the rebuild interval. A secret that is
+    there but malformed is None here and named in ``problems``: a stage that writes it is refused (``require``);
+    NULL or '' is simply no secret."""
 
     master: str
     slaves: tuple[str, ...]
     master_dns_password: str | None
     slave_dns_password: str | None
     rebuild_interval: int | None
+    id: int | None = None
+    problems: Mapping[str, str] = field(default_factory=dict)
+
+    def require(self, columns: Iterable[str]) -> None:
+        """Raise ``RowError`` naming the first of ``columns`` whose value is present but unusable."""
+        for column in columns:
+            if column in self.problems:
+                raise RowError("provha", self.id, column, self.problems[column])
 
 
 @dataclass(slots=True)

@@ -371,6 +371,25 @@ def test_bad_provbase_value_refuses_dhcp_with_exit_9(
     assert _run(setup, capsys, "--once")[0] == 4  # the plant's malformed rows, as before
 
 
+@pytest.mark.parametrize("secret", ["'not base64!'", "'c2xhdmU=;evil'"])
+def test_a_malformed_dns_secret_refuses_dhcp_and_keeps_it_live(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], secret: str
+) -> None:
+    """provha.slave_dns_password present but not base64 refuses the DHCP set (exit 9 naming provha, id and column,
+    the secret itself never shown): the live dhcpd.conf keeps its key, dhcpd is not restarted, the other stages run.
+    NULL and '' are no secret at all: DDNS left out, no refusal."""
+    db, setup = netgw
+    code, failed, before = _failing_change(db, setup, capsys, f"UPDATE provha SET slave_dns_password = {secret}")
+    assert code == 9
+    assert str(failed["error"]).startswith("provha 1 slave_dns_password:")
+    assert "evil" not in str(failed["error"]) and "base64!" not in str(failed["error"])
+    assert _tree(setup.dhcp_dir) == before and setup.restart.count() == 1
+    assert b"key dhcpupdate {" in (setup.dhcp_dir / "dhcpd.conf").read_bytes()
+    db.execute("UPDATE provha SET slave_dns_password = ''")
+    assert _run(setup, capsys, "--once")[0] == 4
+    assert b"key dhcpupdate {" not in (setup.dhcp_dir / "dhcpd.conf").read_bytes()
+
+
 def test_provbase_value_the_slave_does_not_use_refuses_nothing(
     netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -102,6 +102,7 @@ class Stage(ABC):
     name: ClassVar[str]
     service: ClassVar[str]  # the daemon it feeds, as errors name it
     provbase: ClassVar[tuple[str, ...]] = ()  # provbase columns it renders from: a bad one refuses this stage only
+    provha: ClassVar[tuple[str, ...]] = ()  # provha columns it writes (the DNS secrets): the same rule
     swap_after: ClassVar[tuple[str, ...]] = ()  # stages whose files must be in place before this one swaps
     disruptive: ClassVar[bool] = False  # activating interrupts the service (a restart): paced, else deferred
     activation: ClassVar[str] = "restart"  # what activating is, as errors say it

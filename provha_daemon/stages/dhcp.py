@@ -100,6 +100,7 @@ class DhcpStage(Stage):
     name = "dhcp"
     service = "dhcpd"
     provbase = ("domain_name", "dhcp_def_lease_time", "dhcp_max_lease_time", "max_cpe", "multiple_provisioning_systems")
+    provha = ("slave_dns_password",)  # dhcpd.conf's key dhcpupdate: a malformed one keeps the live set
     swap_after = ("tftp",)  # a new host entry must never point at a config file that is not there yet
     disruptive = True
 
