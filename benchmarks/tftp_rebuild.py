@@ -50,7 +50,7 @@ def main() -> int:
             config_path = base / "c.toml"
             config_path.write_text(
                 f'role = "slave"\n[dhcp]\ndir = "{base}/dhcp"\n[tftp]\ndir = "{base}/tftpboot"\n'
-                f'[nmsprime]\nenv_dir = "{base}"\n[time]\nenabled = false\n'  # never the host's chrony
+                f'[nmsprime]\nenv_dir = "{base}"\n[time]\nenabled = false\n[dns]\nenabled = false\n'  # never the host's
             )
             rebuilder = Rebuilder(load_config(config_path), frozenset())
             for name, full in (

@@ -33,6 +33,7 @@ def main() -> int:
         dhcp_dir = OUT / "root" / "etc" / "dhcp-nmsprime"
         tftp_dir = OUT / "root" / "tftpboot"
         chrony_dir = OUT / "root" / "etc" / "chrony"
+        dns_dir = OUT / "root" / "etc" / "named-nmsprime.d"
         tftp_dir.mkdir(parents=True)
         # The CMTS shared secret the master syncs over (NMS Prime's /tftpboot/keyfile).
         (tftp_dir / "keyfile").write_text("demo-cmts-shared-secret\n")
@@ -48,6 +49,9 @@ def main() -> int:
             # chrony's two files; no chronyd to tell here ("true" stands in for chronyc, as for the dhcpd restart)
             f'[time]\nchrony_conf = "{chrony_dir / "conf.d" / "provha-daemon.conf"}"\n'
             f'chrony_sources = "{chrony_dir / "sources.d" / "provha-daemon.sources"}"\nchronyc = ["true"]\n'
+            # named's files; no named to reload here
+            f'[dns]\ndir = "{dns_dir}"\nddns_dir = "{OUT / "root" / "etc" / "named-ddns.d"}"\n'
+            f'zone_dir = "{OUT / "root" / "var" / "named" / "dynamic"}"\nreload_command = ["true"]\n'
         )
         (OUT / "db-password").write_text(db.password + "\n")
         (OUT / "db-password").chmod(0o600)
@@ -82,6 +86,9 @@ def main() -> int:
         for path in (chrony_dir / "conf.d" / "provha-daemon.conf", chrony_dir / "sources.d" / "provha-daemon.sources"):
             print(f"== chrony: {path.relative_to(ROOT)}")
             print(path.read_text(), end="")
+        print(f"== named: {(dns_dir / 'named-nmsprime.conf').relative_to(ROOT)} (its zones, ACLs; the key not shown)")
+        conf = (dns_dir / "named-nmsprime.conf").read_text()
+        print("".join(line for line in conf.splitlines(keepends=True) if "secret" not in line), end="")
         print("== provha-docsis -d cm/cm-100004.cfg (decoded back to text):")
         subprocess.run(
             [sys.executable, "-m", "provha_daemon.docsis.cli", "-d", str(tftp_dir / "cm/cm-100004.cfg")], check=False

@@ -118,6 +118,26 @@ class TimeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsConfig:
+    """The slave's BIND: its named-nmsprime.conf, the dynamic zones' first files, the CPE DDNS script."""
+
+    enabled: bool = True
+    dir: Path = Path("/etc/named-nmsprime.d")  # named-nmsprime.conf, and master/ (the master's copy to install)
+    # named-ddns.sh and its key files, group dhcpd: apart from dir, which only named's group may enter
+    ddns_dir: Path = Path("/etc/named-ddns.d")
+    zone_dir: Path = Path("/var/named/dynamic")  # zone files are created here when missing, never rewritten
+    named_group: str | None = "named"  # group of named's files (Debian: bind)
+    port: int = 53  # where both nodes' named listen (the DDNS script's and the sync's server port)
+    named_checkconf: str = "named-checkconf"
+    reload_command: tuple[str, ...] = ("rndc", "reload")
+    nsupdate: str = "/usr/bin/nsupdate"  # as the DDNS script calls it
+    cpe_key: Path = Path("/etc/named-ddns-cpe.key")  # the salt of public CPE names, synced from the master
+    log_file: Path = Path("/var/log/nmsprime/nsupdate.log")  # the DDNS script's log, as NMS Prime's
+    ns_name: str | None = None  # the zones' NS and SOA name; default this host's name in the domain
+    timeout: float = 30.0  # named-checkconf, the reload
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceConfig:
     """The service loop: polling, coalescing, restart pacing, fault handling, health."""
 
@@ -153,6 +173,7 @@ class Config:
     dhcp: DhcpConfig = field(default_factory=DhcpConfig)
     tftp: TftpConfig = field(default_factory=TftpConfig)
     time: TimeConfig = field(default_factory=TimeConfig)
+    dns: DnsConfig = field(default_factory=DnsConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
     source: Path | None = None
 
@@ -430,6 +451,40 @@ def _time(sec: _Section) -> TimeConfig:
     )
 
 
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./+-]*$")  # lands in a shell script and named's config: no quoting needed
+
+
+def _dns(sec: _Section) -> DnsConfig:
+    d = DnsConfig()
+
+    def path(key: str, default: Path) -> Path:
+        value = sec.get(key, str, str(default))
+        sec.check(key, bool(_SAFE_PATH.match(value)) and ".." not in value, "an absolute path of [A-Za-z0-9_./+-]")
+        return Path(value)
+
+    ns_name = sec.opt("ns_name", str)
+    if ns_name is not None:
+        sec.check("ns_name", bool(_FQDN.match(ns_name)), f"not a host name: {ns_name!r}")
+    group = sec.get("named_group", str, d.named_group or "")
+    directory, ddns_dir = path("dir", d.dir), path("ddns_dir", d.ddns_dir)
+    sec.check("ddns_dir", ddns_dir != directory, "must differ from dir (its files belong to dhcpd's group)")
+    return DnsConfig(
+        enabled=sec.get("enabled", bool, d.enabled),
+        dir=directory,
+        ddns_dir=ddns_dir,
+        zone_dir=path("zone_dir", d.zone_dir),
+        named_group=group or None,
+        port=_port(sec, "port", sec.get("port", int, d.port)),
+        named_checkconf=sec.get("named_checkconf", str, d.named_checkconf),
+        reload_command=sec.command("reload_command", d.reload_command),
+        nsupdate=str(path("nsupdate", Path(d.nsupdate))),
+        cpe_key=path("cpe_key", d.cpe_key),
+        log_file=path("log_file", d.log_file),
+        ns_name=ns_name,
+        timeout=_positive(sec, "timeout", sec.get("timeout", float, d.timeout)),
+    )
+
+
 def _service(sec: _Section) -> ServiceConfig:
     d = ServiceConfig()
 
@@ -528,6 +583,9 @@ def load_config(
     time_sec = _table(top, "time")
     time_config = _time(time_sec)
     time_sec.reject_unknown()
+    dns_sec = _table(top, "dns")
+    dns = _dns(dns_sec)
+    dns_sec.reject_unknown()
     service_sec = _table(top, "service")
     service = _service(service_sec)
     service_sec.reject_unknown()
@@ -542,6 +600,7 @@ def load_config(
         dhcp=dhcp,
         tftp=tftp,
         time=time_config,
+        dns=dns,
         service=service,
         source=path if data or explicit else None,
     )

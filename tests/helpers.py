@@ -74,6 +74,8 @@ class Setup:
     tftp_dir: Path
     chronyc: Recorder
     chrony_dir: Path  # conf.d/ and sources.d/ below it
+    rndc: Recorder
+    dns_dir: Path  # conf/ (named's), ddns/ (the script's), dynamic/ (the zones)
 
 
 def write_config(
@@ -89,6 +91,7 @@ def write_config(
     extra_time: str = "",
     chrony_dir: Path | None = None,
     chronyc: list[str] | None = None,
+    extra_dns: str = "",
 ) -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
@@ -101,6 +104,9 @@ def write_config(
     recorded_chronyc = recorder(bin_dir, "chronyc")
     chrony_dir = chrony_dir or tmp_path / "etc" / "chrony"
     chronyc_argv = ", ".join(f'"{a}"' for a in (chronyc or [str(recorded_chronyc.script)]))
+    # without a real named the reload is recorded; named's files and zones under tmp_path
+    rndc = recorder(bin_dir, "rndc")
+    dns_dir = tmp_path / "etc" / "named"
     env_dir = tmp_path / "env"
     env_dir.mkdir(exist_ok=True)
     host_list = ", ".join(f'"{h}"' for h in (hosts or [db.host]))
@@ -118,6 +124,9 @@ def write_config(
         f'\n[time]\nchrony_conf = "{chrony_dir / "conf.d" / "provha-daemon.conf"}"\n'
         f'chrony_sources = "{chrony_dir / "sources.d" / "provha-daemon.sources"}"\nchronyc = [{chronyc_argv}]\n'
         f"{extra_time}"
+        f'\n[dns]\ndir = "{dns_dir / "conf"}"\nddns_dir = "{dns_dir / "ddns"}"\nzone_dir = "{dns_dir / "dynamic"}"\n'
+        f'named_group = ""\nreload_command = ["{rndc.script}", "reload"]\ncpe_key = "{dns_dir / "cpe.key"}"\n'
+        f'log_file = "{dns_dir / "nsupdate.log"}"\n{extra_dns}'
         + (f'\n[service]\nstate_file = "{tmp_path / "run" / "state.json"}"\n{service}' if service is not None else "")
     )
-    return Setup(config, dhcp_dir, restart, check, tftp_dir, recorded_chronyc, chrony_dir)
+    return Setup(config, dhcp_dir, restart, check, tftp_dir, recorded_chronyc, chrony_dir, rndc, dns_dir)

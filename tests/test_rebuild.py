@@ -16,7 +16,7 @@ from provha_daemon.errors import ApplyError, DropGuardError, RejectedError, Rest
 from provha_daemon.rebuild import Rebuilder
 from provha_daemon.records import Plant, ProvBase
 from provha_daemon.services import CommandResult
-from provha_daemon.stages import STAGES, Action, DhcpStage, Run, Stage, TftpStage, TimeStage
+from provha_daemon.stages import STAGES, Action, DhcpStage, DnsStage, Run, Stage, TftpStage, TimeStage
 
 OK = CommandResult(("restart",), 0, "", 0.0)
 FAILED = CommandResult(("restart",), 1, "no", 0.0)
@@ -210,7 +210,8 @@ async def test_nothing_changed_is_nothing_done(rebuilder: Rebuilder) -> None:
 
 def test_the_registry_orders_dhcp_before_tftp_and_dhcp_swaps_after_tftp() -> None:
     """DHCP renders first (its drop guard can refuse the rebuild before any TFTP or time file is touched) and swaps
-    only after the TFTP files its hosts name are in place; only dhcpd is restarted (chrony is told at runtime)."""
-    assert (DhcpStage, TftpStage, TimeStage) == STAGES
+    only after the TFTP files its hosts name are in place; only dhcpd is restarted (chrony is told at runtime, named
+    reloaded)."""
+    assert (DhcpStage, TftpStage, TimeStage, DnsStage) == STAGES
     assert DhcpStage.swap_after == (TftpStage.name,) and DhcpStage.disruptive
-    assert not TftpStage.disruptive and not TimeStage.disruptive and not TimeStage.swap_after
+    assert not any(s.disruptive or s.swap_after for s in (TftpStage, TimeStage, DnsStage))

@@ -104,7 +104,7 @@ def test_missing_secrets_leave_out_key_and_zones() -> None:
     assert "dhcpupdate" not in files["dhcpd.conf"]
     assert "zone" not in files["global.conf"]
     assert "omapi-key" not in files["failover.conf"] and "omapi-port" not in files["failover.conf"]
-    assert {event for event, _ in out.warnings} == {"dhcp.dns_secret_missing", "dhcp.omapi_key_missing"}
+    assert {event for event, _ in out.warnings} == {"ddns.secret_missing", "dhcp.omapi_key_missing"}
 
 
 def test_failover_is_secondary_without_mclt_or_split() -> None:

@@ -13,6 +13,11 @@ import pytest
 UNIT = Path(__file__).resolve().parents[1] / "systemd" / "provha-daemon.service"
 
 
+def _values(unit: Path, key: str) -> list[str]:
+    """Every value of a key that may repeat (configparser keeps only the last)."""
+    return [line.split("=", 1)[1] for line in unit.read_text().splitlines() if line.startswith(f"{key}=")]
+
+
 def _unit() -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser(strict=False)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
@@ -41,12 +46,15 @@ def test_unit_has_notify_watchdog_and_no_restart_loop_on_exit_2() -> None:
     assert service["Restart"] == "on-failure"
     assert service["RestartPreventExitStatus"].split() == ["2"]
     assert service["ProtectSystem"] == "strict"
-    assert set(service["ReadWritePaths"].split()) == {
+    assert set(" ".join(_values(UNIT, "ReadWritePaths")).split()) == {
         "/etc/dhcp-nmsprime",
         "/tftpboot",
         "/etc/chrony/conf.d",  # the defaults of time.chrony_conf and time.chrony_sources
         "/etc/chrony/sources.d",
         "/run/chrony",  # chronyc's reply socket
+        "/etc/named-nmsprime.d",  # dns.dir, dns.ddns_dir, dns.zone_dir
+        "/etc/named-ddns.d",
+        "/var/named/dynamic",
     }
     assert service["PrivateTmp"] == "yes" and service["ProtectHome"] == "yes"
     unit = _unit()["Unit"]

@@ -179,7 +179,9 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
     pb = plant.provbase
 
     if not s.dns_secret:
-        warn(("dhcp.dns_secret_missing", {"detail": "no key dhcpupdate and no DDNS zones written"}))
+        # the one warning for DHCP and DNS alike (the DNS stage leaves its grants out silently)
+        detail = "no DDNS: no key dhcpupdate or zone statements for dhcpd, no dynamic updates in named"
+        warn(("ddns.secret_missing", {"column": "provha.slave_dns_password", "detail": detail}))
     if not s.omapi_secret:
         warn(("dhcp.omapi_key_missing", {"detail": "failover.conf written without OMAPI key"}))
 

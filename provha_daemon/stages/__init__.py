@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from provha_daemon.stages.base import Action, RebuildResult, Run, Stage
 from provha_daemon.stages.dhcp import DhcpStage
+from provha_daemon.stages.dns import DnsStage
 from provha_daemon.stages.tftp import TftpStage
 from provha_daemon.stages.time import TimeStage
 
@@ -15,6 +16,7 @@ STAGES: tuple[type[Stage], ...] = (
     DhcpStage,
     TftpStage,
     TimeStage,
+    DnsStage,
 )
 
-__all__ = ["STAGES", "Action", "DhcpStage", "RebuildResult", "Run", "Stage", "TftpStage", "TimeStage"]
+__all__ = ["STAGES", "Action", "DhcpStage", "DnsStage", "RebuildResult", "Run", "Stage", "TftpStage", "TimeStage"]
