@@ -135,6 +135,7 @@ class DnsConfig:
     log_file: Path = Path("/var/log/nmsprime/nsupdate.log")  # the DDNS script's log, as NMS Prime's
     ns_name: str | None = None  # the zones' NS and SOA name; default this host's name in the domain
     timeout: float = 30.0  # named-checkconf, the reload
+    sync_timeout: float = 2.0  # each query, transfer and update of the zone sync (a node down costs one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,6 +483,7 @@ def _dns(sec: _Section) -> DnsConfig:
         log_file=path("log_file", d.log_file),
         ns_name=ns_name,
         timeout=_positive(sec, "timeout", sec.get("timeout", float, d.timeout)),
+        sync_timeout=_positive(sec, "sync_timeout", sec.get("sync_timeout", float, d.sync_timeout)),
     )
 
 

@@ -133,7 +133,13 @@ class Service:
                     longest_iteration_sec=round(bound),
                     detail="raise WatchdogSec or lower the timeouts",
                 )
-            await self.main_loop()
+            upkeep = asyncio.create_task(self._upkeep())
+            try:
+                await self.main_loop()
+            finally:
+                upkeep.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await upkeep
             return 0
         except MasterRoleError as exc:
             log.error("service.refused", error=str(exc))
@@ -173,6 +179,13 @@ class Service:
                     break
             task.result()
             self.notifier.iteration_completed()
+
+    async def _upkeep(self) -> None:
+        """The stages' upkeep between rebuilds (the DNS zone sync) every poll interval, database or not: beside the
+        loop, so a slow zone transfer never holds up a poll or the watchdog."""
+        while True:
+            await self.rebuilder.tend()
+            await asyncio.sleep(self.config.service.poll_interval)
 
     async def _sleep(self, delay: float) -> None:
         """Until the next poll is due, or a stop or a reload comes first."""

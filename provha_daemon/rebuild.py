@@ -68,6 +68,11 @@ class Rebuilder:
             stage.adopt(previous.stage(type(stage)))
         self.row_failures = previous.row_failures
 
+    async def tend(self) -> None:
+        """Every stage's upkeep between rebuilds (``Stage.tend``)."""
+        for stage in self.stages:
+            await stage.tend()
+
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from provha_daemon.config import load_config
+from provha_daemon.rebuild import Rebuilder
+from tests.dbserver import PlantDB, PlantFactory
+from tests.helpers import Setup, write_config
 
 
 def free_port(address: str = "127.0.0.1") -> int:
@@ -135,3 +143,67 @@ class Named:
             timeout=30,
             check=False,
         )
+
+
+OWN, PEER = "127.0.0.32", "127.0.0.31"  # the slave and the master, on loopback
+CPE_SALT = "3f" * 32  # /etc/named-ddns-cpe.key holds 32 random bytes in hex
+
+
+@dataclass
+class Pair:
+    """The plant with both nodes on loopback, the slave's config, and one real named per node."""
+
+    db: PlantDB
+    setup: Setup
+    slave: Named
+    master: Named
+
+    def rebuilder(self) -> Rebuilder:
+        return Rebuilder(load_config(self.setup.config), frozenset())
+
+    @property
+    def conf(self) -> Path:
+        return self.setup.dns_dir / "conf"
+
+    @property
+    def ddns(self) -> Path:
+        return self.setup.dns_dir / "ddns"
+
+
+@contextlib.contextmanager
+def dns_pair(tmp_path: Path, plant_db: PlantFactory) -> Iterator[Pair]:
+    """The seeded plant with the slave on OWN and the master on PEER, the slave's config (named's files under
+    tmp_path), and a named for each node, not yet started (``start_pair``)."""
+    db = plant_db("netgw")
+    db.execute(f"UPDATE provha SET master = '{PEER}', slaves = '{OWN}'")
+    port = free_port()  # on 127.0.0.1, where the slave's named listens too
+    setup = write_config(tmp_path, db, extra_dns=f"port = {port}\n")
+    (setup.dns_dir / "cpe.key").parent.mkdir(parents=True, exist_ok=True)
+    (setup.dns_dir / "cpe.key").write_text(CPE_SALT + "\n")
+    pair = Pair(
+        db,
+        setup,
+        Named(tmp_path / "slave-named", OWN, port, setup.dns_dir / "conf" / "named-nmsprime.conf", ("127.0.0.1",)),
+        Named(tmp_path / "master-named", PEER, port, tmp_path / "master-named" / "named-nmsprime.conf"),
+    )
+    try:
+        yield pair
+    finally:
+        for named in (pair.slave, pair.master):
+            named.stop()
+            named.remove_address()
+
+
+async def start_pair(pair: Pair) -> None:
+    """A first rebuild, then both named: the master's with the rendered copy and its own zone files."""
+    await pair.rebuilder().rebuild(attempts=1)
+    master = pair.master.directory
+    master.mkdir(parents=True, exist_ok=True)
+    zones = pair.setup.dns_dir / "dynamic"
+    copy = (pair.conf / "master" / "named-nmsprime.conf").read_text()
+    (master / "dynamic").mkdir(exist_ok=True)
+    for zone in zones.glob("*.zone"):
+        (master / "dynamic" / zone.name).write_bytes(zone.read_bytes())
+    (master / "named-nmsprime.conf").write_text(copy.replace(str(zones), str(master / "dynamic")))
+    pair.slave.start()
+    pair.master.start()

@@ -155,6 +155,11 @@ class Stage(ABC):
         """``--dry-run``: validate a private staging copy, touch nothing, return the diff against the live files."""
         return None
 
+    async def tend(self) -> None:
+        """Upkeep between rebuilds, every poll interval, with or without the database (the DNS zone sync);
+        never raises: a stage logs its own trouble."""
+        return None
+
     def release(self) -> None:
         """Drop what ``render`` kept for this run: between rebuilds a stage holds no plant or artifacts, so the
         next read never has two generations in memory at once."""

@@ -8,6 +8,7 @@ which runs it) and ``dns.zone_dir``, where a zone file is written only when ther
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -27,6 +28,8 @@ from provha_daemon.services import CommandResult
 from provha_daemon.services import run as run_command
 from provha_daemon.stages.base import Action, Run, Stage
 from provha_daemon.stages.dhcp import server_fqdn
+from provha_daemon.zonesync import Node, ZoneSync
+from provha_daemon.zonesync import Target as SyncTarget
 
 log = structlog.get_logger("provha_daemon.stages.dns")
 
@@ -52,6 +55,9 @@ class DnsStage(Stage):
         self.plans: dict[str, Plan] = {}
         self.swapped: list[Target] = []
         self.created: list[Path] = []  # zone files this run wrote (there were none)
+        # both nodes' zones kept equal between rebuilds (tend); its serials outlive a restart of the service
+        self.sync = ZoneSync(config.service.state_file.parent / "zonesync.json")
+        self.sync_trouble: str | None = None  # what the last pass could not reach, logged when it starts and ends
 
     @property
     def targets(self) -> tuple[Target, Target]:
@@ -60,6 +66,10 @@ class DnsStage(Stage):
 
     def wanted(self, plant: Plant) -> bool:
         return self.config.dns.enabled
+
+    def adopt(self, previous: Stage) -> None:
+        if isinstance(previous, DnsStage):
+            self.sync, self.sync_trouble = previous.sync, previous.sync_trouble
 
     @classmethod
     def longest(cls, config: Config) -> float:
@@ -87,7 +97,24 @@ class DnsStage(Stage):
         )
 
     def render(self, run: Run) -> None:
-        self.rendered = render_dns(run.plant, self.settings(run))
+        settings = self.settings(run)
+        self.rendered = render_dns(run.plant, settings)
+        d = self.config.dns
+        if settings.own_secret and settings.peer_secret:
+            domain = run.plant.provbase.domain_name
+            self.sync.configure(
+                SyncTarget(
+                    tuple(z.name for z in self.rendered.zones),
+                    # the slave's own named as its DDNS script reaches it; the master's at its address
+                    Node("slave", "127.0.0.1", d.port, settings.own_secret),
+                    Node("master", settings.peer_ip, d.port, settings.peer_secret),
+                    d.sync_timeout,
+                )
+                if domain
+                else None
+            )
+        else:
+            self.sync.configure(None)  # no keys, no signed transfers or updates: each node keeps its own
 
     def _render(self) -> DnsRender:
         if self.rendered is None:
@@ -211,6 +238,25 @@ class DnsStage(Stage):
         with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
             await self._named_checkconf(Path(tmp) / "named")
         return "".join(t.diff(self._artifacts(t)) for t in self.targets)
+
+    async def tend(self) -> None:
+        """One zone sync pass (in a thread: zone transfers are blocking I/O); logs what it copied, and a node it
+        cannot reach when that starts and when it ends."""
+        done = await asyncio.to_thread(self.sync.run_pass)
+        if done.copied:
+            log.info(
+                "dns.synced",
+                to_master=done.to_master,
+                to_slave=done.to_slave,
+                conflicts=done.conflicts,
+                zones=done.zones,
+            )
+        if done.unreachable != self.sync_trouble:
+            if done.unreachable is not None:
+                log.warning("dns.sync_waiting", error=done.unreachable, detail="each node keeps serving its own")
+            else:
+                log.info("dns.sync_resumed", copied=done.copied)
+            self.sync_trouble = done.unreachable
 
     def release(self) -> None:
         self.rendered, self.plans, self.swapped, self.created = None, {}, [], []
