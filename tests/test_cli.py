@@ -375,12 +375,17 @@ def test_bad_provbase_value_refuses_dhcp_with_exit_9(
 def test_a_malformed_dns_secret_refuses_dhcp_and_keeps_it_live(
     netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], secret: str
 ) -> None:
-    """provha.slave_dns_password present but not base64 refuses the DHCP set (exit 9 naming provha, id and column,
-    the secret itself never shown): the live dhcpd.conf keeps its key, dhcpd is not restarted, the other stages run.
+    """provha.slave_dns_password present but not base64 refuses the DHCP and DNS sets (exit 9 naming provha, id and
+    column, the secret itself never shown): the live dhcpd.conf and named-nmsprime.conf keep their key, dhcpd is not
+    restarted, the other stages run.
     NULL and '' are no secret at all: DDNS left out, no refusal."""
     db, setup = netgw
+    named = setup.dns_dir / "conf" / "named-nmsprime.conf"
+    _run(setup, capsys, "--once")
+    named_before = named.read_bytes()
     code, failed, before = _failing_change(db, setup, capsys, f"UPDATE provha SET slave_dns_password = {secret}")
     assert code == 9
+    assert named.read_bytes() == named_before and b'secret "c2xhdmUtc2VjcmV0LWtleQ=="' in named_before
     assert str(failed["error"]).startswith("provha 1 slave_dns_password:")
     assert "evil" not in str(failed["error"]) and "base64!" not in str(failed["error"])
     assert _tree(setup.dhcp_dir) == before and setup.restart.count() == 1
