@@ -186,7 +186,8 @@ class ZoneSync:
 
     def _zone(self, target: Target, zone: str, result: Pass) -> None:
         known = self.serials.get(zone, {})
-        now = {node.role: _serial(node, zone, target.timeout) for node in (target.master, target.slave)}
+        # the local node first: without its own named the slave has nothing to compare, and asks the master nothing
+        now = {node.role: _serial(node, zone, target.timeout) for node in (target.slave, target.master)}
         if known and all(known.get(role) == serial for role, serial in now.items()):
             return
         result.zones.append(zone)

@@ -132,6 +132,7 @@ async def test_zone_files_are_written_once_and_never_again(tmp_path: Path, plant
     existing one, which named owns, byte for byte, and reloads named only when its files changed."""
     setup = write_config(tmp_path, plant_db("netgw"))
     await Rebuilder(load_config(setup.config), frozenset()).rebuild(attempts=1)
+    assert setup.rndc.count() == 1  # the first set, and the zone files it created: one reload
     zone = setup.dns_dir / "dynamic" / "nmsprime.test.zone"
     zone.write_text(zone.read_text() + "; named's own content\n")
     reloads = setup.rndc.count()

@@ -12,9 +12,9 @@ import dns.rrset
 import pytest
 
 from provha_daemon.stages import DnsStage
-from provha_daemon.zonesync import Transfer, direction, transfer_changes
+from provha_daemon.zonesync import Node, Target, Transfer, ZoneSync, direction, transfer_changes
 from tests.dbserver import PlantFactory
-from tests.named import Named, Pair, dns_pair, start_pair
+from tests.named import Named, Pair, dns_pair, free_port, start_pair
 
 ZONE = "nmsprime.test"
 SOA = "ns.nmsprime.test. hostmaster.nmsprime.test. {} 3600 600 604800 3600"
@@ -153,3 +153,21 @@ async def test_both_nodes_converge_through_a_master_outage(pair: Pair, capsys: p
     with capsys.disabled():
         figures = ", ".join(f"{k} {v:.2f} s" for k, v in timings.items())
         print(f"\nzone sync convergence (a pass every {interval:g} s): {figures}")
+
+
+def test_without_its_own_named_the_slave_asks_the_master_nothing(tmp_path: Path) -> None:
+    """A pass whose local named does not answer ends there: the master (here an address nothing may be sent to in a
+    test) is never asked, nothing is written, and the pass says which node it missed."""
+    sync = ZoneSync(tmp_path / "zonesync.json")
+    port = free_port()
+    sync.configure(
+        Target(
+            ("nmsprime.test",),
+            Node("slave", "127.0.0.1", port, "c2xhdmUtc2VjcmV0LWtleQ=="),
+            Node("master", "192.0.2.1", port, "bWFzdGVyLXNlY3JldC1rZXk="),
+            timeout=0.5,
+        )
+    )
+    done = sync.run_pass()
+    assert done.unreachable is not None and done.unreachable.startswith("slave 127.0.0.1")
+    assert done.copied == 0 and sync.serials == {}
