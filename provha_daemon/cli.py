@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         help="apply the next rebuild even if it drops more than service.max_drop of the modem hosts",
     )
     parser.add_argument(
+        "--render-master",
+        type=Path,
+        metavar="DIR",
+        help="render the master's DHCP set (primary, mclt, split) into DIR, checked with dhcpd -t, and exit; "
+        "never dhcp.dir: NMS Prime owns the master's files",
+    )
+    parser.add_argument(
         "--health",
         action="store_true",
         help="print the running service's health in one line (Nagios plugin exit codes) and exit",
@@ -105,6 +112,13 @@ async def _once(rebuilder: Rebuilder, dry_run: bool, force: bool) -> int:
     return EXIT_SKIPPED if result.skipped or result.tftp_errors else EXIT_OK
 
 
+async def _render_master(rebuilder: Rebuilder, directory: Path) -> int:
+    snapshot = await rebuilder.read()
+    written = await rebuilder.dhcp.render_master(snapshot.plant, directory)
+    log.info("master.rendered", directory=str(directory), written=written, node=snapshot.node)
+    return EXIT_OK
+
+
 def _health(config_path: Path | None) -> int:
     try:
         state_file = load_config(config_path).service.state_file
@@ -125,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure(verbose=args.verbose, stream=sys.stderr if args.dry_run else sys.stdout)
     try:
         config = load_config(args.config)
+        if args.render_master is not None:
+            if args.render_master.resolve() == config.dhcp.dir.resolve():
+                raise ConfigError(f"--render-master {args.render_master}: that is dhcp.dir, the slave's own files")
+            return asyncio.run(_render_master(Rebuilder(config), args.render_master))
         if args.once or args.dry_run:
             take_systemd_environment()  # the service's Notifier takes them; a one-shot run drops them
             return asyncio.run(_once(Rebuilder(config), args.dry_run, args.force))

@@ -85,6 +85,12 @@ class DhcpConfig:
     omapi_port: int = 7911
     omapi_key_name: str = "slave_omapi_key"
     omapi_secret: Secret | None = None
+    # the failover peer's timers, NMS Prime's values by default (its installer writes mclt 1800 on the master)
+    max_response_delay: int = 60
+    max_unacked_updates: int = 10
+    load_balance_max_seconds: int = 5
+    mclt: int = 1800  # the primary's (the master role render); a secondary has none
+    auto_partner_down: int = 0  # seconds after which a lone peer declares partner-down itself; 0: never (NMS Prime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +281,13 @@ def _jobs(section: _Section, value: int) -> int:
     return value
 
 
+def _count(section: _Section, key: str, default: int, minimum: int) -> int:
+    """A whole number of seconds (or updates) of dhcpd's failover statement, at least ``minimum``."""
+    value = section.get(key, int, default)
+    section.check(key, minimum <= value <= 86400 * 7, f"must be {minimum} to 604800")
+    return value
+
+
 def _port(section: _Section, key: str, value: int) -> int:
     section.check(key, 0 < value < 65536, "must be a TCP port (1-65535)")
     return value
@@ -393,6 +406,11 @@ def _dhcp(sec: _Section) -> DhcpConfig:
         omapi_port=_port(sec, "omapi_port", sec.get("omapi_port", int, d.omapi_port)),
         omapi_key_name=key_name,
         omapi_secret=omapi,
+        max_response_delay=_count(sec, "max_response_delay", d.max_response_delay, 1),
+        max_unacked_updates=_count(sec, "max_unacked_updates", d.max_unacked_updates, 1),
+        load_balance_max_seconds=_count(sec, "load_balance_max_seconds", d.load_balance_max_seconds, 0),
+        mclt=_count(sec, "mclt", d.mclt, 1),
+        auto_partner_down=_count(sec, "auto_partner_down", d.auto_partner_down, 0),
     )
 
 

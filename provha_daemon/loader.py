@@ -99,6 +99,15 @@ def _max_cpe(value: object) -> int | None:
     return number or None
 
 
+def _ratio(value: object) -> float:
+    """``provha.load_ratio_master`` within 0..1 (NULL or garbage: NMS Prime's default, 0.5)."""
+    try:
+        ratio = float(str(value))
+    except ValueError:
+        return 0.5
+    return min(1.0, max(0.0, ratio)) if ratio == ratio else 0.5
+
+
 async def read_provha(fetch: Fetch, schema: Schema) -> ProvHA | None:
     """The live ``provha`` row (the first), or None; a malformed DNS secret is None and named in ``problems``.
 
@@ -107,12 +116,12 @@ async def read_provha(fetch: Fetch, schema: Schema) -> ProvHA | None:
     if not schema.has_table("provha"):
         return None
     wanted = ["id", "master", "slaves"]
-    for optional in ("master_dns_password", "slave_dns_password", "slave_config_rebuild_interval"):
+    for optional in ("master_dns_password", "slave_dns_password", "slave_config_rebuild_interval", "load_ratio_master"):
         wanted.append(schema.column_or("provha", optional, "NULL"))
     result = await fetch(f"SELECT {', '.join(wanted)} FROM provha WHERE {schema.live('provha')} ORDER BY id LIMIT 1")
     if not result:
         return None
-    row_id, master, slaves, master_pw, slave_pw, interval = result[0]
+    row_id, master, slaves, master_pw, slave_pw, interval, ratio = result[0]
     secrets: list[str | None] = []
     problems: dict[str, str] = {}
     for column, value in (("master_dns_password", master_pw), ("slave_dns_password", slave_pw)):
@@ -130,6 +139,7 @@ async def read_provha(fetch: Fetch, schema: Schema) -> ProvHA | None:
         rebuild_interval=int(interval) if interval else None,
         id=int(row_id),
         problems=problems,
+        load_ratio_master=_ratio(ratio),
     )
 
 

@@ -176,6 +176,7 @@ class ProvHA:
     rebuild_interval: int | None
     id: int | None = None
     problems: Mapping[str, str] = field(default_factory=dict)
+    load_ratio_master: float = 0.5  # share of new clients the master answers (the failover split)
 
     def require(self, columns: Iterable[str]) -> None:
         """Raise ``RowError`` naming the first of ``columns`` whose value is present but unusable."""

@@ -528,3 +528,23 @@ def test_pools_shrinking_by_more_than_max_drop_are_refused(
     code, events, _ = _run(setup, capsys, "--once")
     assert code == 7
     assert "pool ranges" in str(next(e for e in events if e["event"] == "rebuild.failed")["error"])
+
+
+def test_render_master_writes_a_set_dhcpd_accepts_and_never_into_dhcp_dir(
+    netgw: tuple[PlantDB, Setup], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--render-master DIR writes the master's set (primary; load_ratio_master 0.25 is split 64) that the real
+    dhcpd -t accepts as it stands, touches neither the slave's files nor dhcpd, and refuses dhcp.dir (exit 2)."""
+    db, setup = netgw
+    db.execute("UPDATE provha SET load_ratio_master = 0.25")
+    master = tmp_path / "master-dhcp"
+    code, events, _ = _run(setup, capsys, "--render-master", str(master))
+    assert code == 0 and [e["event"] for e in events if e["event"] == "master.rendered"] == ["master.rendered"]
+    failover = (master / "failover.conf").read_text()
+    assert "\tprimary;" in failover and "\tsplit 64;" in failover and "\tmclt 1800;" in failover
+    checked = subprocess.run(
+        ["dhcpd", "-t", "-4", "-cf", str(master / "dhcpd.conf")], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert not setup.dhcp_dir.exists() and setup.restart.count() == 0
+    assert _run(setup, capsys, "--render-master", str(setup.dhcp_dir))[0] == 2

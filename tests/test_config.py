@@ -103,6 +103,12 @@ def test_secrets_never_in_repr(tmp_path: Path, env_dir: Path) -> None:
         ('[time]\nservers = "ntp.example.net"\n', "time.servers"),
         ('[time]\nchronyc = "chronyc -h /run/chrony/chronyd.sock"\n', "time.chronyc"),
         ("[time]\ntimeout = 0\n", "time.timeout"),
+        ("[dhcp]\nmclt = 0\n", "dhcp.mclt"),
+        ("[dhcp]\nauto_partner_down = -1\n", "dhcp.auto_partner_down"),
+        ("[dhcp]\nmax_response_delay = 1.5\n", "dhcp.max_response_delay"),
+        ('[dns]\nzone_dir = "/var/named/dyn amic"\n', "dns.zone_dir"),
+        ('[dns]\nddns_dir = "/etc/named-nmsprime.d"\n', "dns.ddns_dir"),
+        ('[dns]\nns_name = "not a name!"\n', "dns.ns_name"),
         ("surprise = 1\n", "surprise"),
     ],
 )

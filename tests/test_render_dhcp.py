@@ -11,10 +11,10 @@ import pytest
 from provha_daemon.config import load_config
 from provha_daemon.rebuild import Rebuilder
 from provha_daemon.records import Endpoint, Gateway, Modem, Mta, Plant, Pool, ProvBase
-from provha_daemon.render.dhcp import DhcpSettings, encode_fqdn, render_dhcp, vivso_tftp_servers
+from provha_daemon.render.dhcp import DhcpSettings, encode_fqdn, render_dhcp, split_of, vivso_tftp_servers
 from provha_daemon.roles import resolve_pair
 from provha_daemon.schema import detect
-from provha_daemon.stages.dhcp import dhcp_settings
+from provha_daemon.stages.dhcp import dhcp_settings, master_settings
 from tests.dbserver import PlantFactory
 from tests.helpers import OMAPI_SECRET, tokens, write_config
 
@@ -176,3 +176,68 @@ async def test_no_plant_outlives_its_rebuild(tmp_path: Path, plant_db: PlantFact
     gc.collect()
     assert sum(isinstance(o, Plant) for o in gc.get_objects()) == before
     assert rebuilder.dhcp.artifacts == []
+
+
+# NMS Prime's master failover.conf (reference §3: the ProvHA template as installed, placeholders resolved, with the
+# installer's "mclt 1800;" and "split 128;" after the load balance line), for the seeded provha row.
+NMS_PRIME_MASTER_FAILOVER = """
+failover peer "dhcpd-failover"
+{
+    primary;
+    address 10.0.0.1;
+    port 647;
+    peer address 10.0.0.2;
+    peer port 647;
+    max-response-delay 60;
+    max-unacked-updates 10;
+    load balance max seconds 5;
+    mclt 1800;
+    split 128;
+}
+"""
+
+
+async def test_the_master_role_writes_nms_primes_master_failover_peer(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """In the master role (render only) the failover peer is NMS Prime's master's, token for token: primary, own =
+    provha.master, peer = the first slave, mclt 1800 and split 128 (load_ratio_master 0.5); the master is first in
+    the server lists and its DNS secret is dhcpd's key."""
+    db = plant_db("netgw")
+    config = load_config(write_config(tmp_path, db).config)
+    snapshot = await Rebuilder(config, frozenset()).read()
+    rendered = render_dhcp(snapshot.plant, master_settings(config, snapshot.plant, tmp_path / "master"))
+    files = {a.path: a.data.decode() for a in rendered.artifacts}
+    peer = files["failover.conf"].split("}", 1)[0] + "}"
+    assert tokens(peer) == tokens(NMS_PRIME_MASTER_FAILOVER)
+    assert "option time-servers 10.0.0.1,10.0.0.2;" in files["global.conf"]
+    assert 'secret "bWFzdGVyLXNlY3JldC1rZXk=";' in files["dhcpd.conf"]
+    assert f'include "{tmp_path / "master"}/global.conf";' in files["dhcpd.conf"]
+
+
+def test_load_ratio_maps_to_the_split() -> None:
+    """provha.load_ratio_master (1 = the master does all, 0 = the slaves do all) is the primary's share of dhcpd's
+    256 hash buckets; NMS Prime's 0.5 is its fixed 128."""
+    assert [split_of(r) for r in (0.0, 0.25, 0.5, 0.75, 1.0)] == [0, 64, 128, 192, 256]
+
+
+async def test_failover_timers_come_from_the_config(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """max-response-delay, max-unacked-updates, load balance max seconds and auto-partner-down are rendered from
+    [dhcp]; the slave stays secondary without mclt or split."""
+    extra = "max_response_delay = 7\nmax_unacked_updates = 3\nload_balance_max_seconds = 2\nauto_partner_down = 30\n"
+    db = plant_db("netgw")
+    config = load_config(write_config(tmp_path, db, extra_dhcp=extra).config)
+    rebuilder = Rebuilder(config, frozenset())
+    snapshot = await rebuilder.read()
+    pair = resolve_pair(config, snapshot.plant.provha, frozenset())
+    files = {
+        a.path: a.data.decode()
+        for a in render_dhcp(snapshot.plant, dhcp_settings(config, snapshot.plant, pair)).artifacts
+    }
+    peer = tokens(files["failover.conf"].split("}", 1)[0])
+    for statement in (
+        "max-response-delay 7 ;",
+        "max-unacked-updates 3 ;",
+        "load balance max seconds 2 ;",
+        "auto-partner-down 30 ;",
+    ):
+        assert " ".join(tokens(statement)) in " ".join(peer), statement
+    assert "secondary" in peer and "mclt" not in peer and "split" not in peer

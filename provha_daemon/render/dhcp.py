@@ -65,6 +65,13 @@ class DhcpSettings:
     peer_port: int = 647
     omapi_port: int = 7911
     templates: Path | None = None
+    primary: bool = False  # the master's files (render only): primary, with mclt and split
+    max_response_delay: int = 60
+    max_unacked_updates: int = 10
+    load_balance_max_seconds: int = 5
+    mclt: int = 1800
+    split: int = 128
+    auto_partner_down: int = 0
 
 
 @dataclass(slots=True)
@@ -73,6 +80,12 @@ class DhcpRender:
 
     artifacts: list[Artifact]
     warnings: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def split_of(load_ratio_master: float) -> int:
+    """dhcpd's ``split`` for NMS Prime's ``provha.load_ratio_master`` (its help: 1 = the master does all, 0 = the
+    slaves do all, 0.5 = half): the share of the 256 hash buckets the primary answers (NMS Prime writes 128 always)."""
+    return min(256, max(0, round(load_ratio_master * 256)))
 
 
 def vivso_tftp_servers(ips: Iterable[str]) -> str:
@@ -296,6 +309,13 @@ def render_dhcp(plant: Plant, settings: DhcpSettings) -> DhcpRender:
             omapi_port=s.omapi_port,
             omapi_key_name=s.omapi_key_name,
             omapi_secret=s.omapi_secret,
+            primary=s.primary,
+            max_response_delay=s.max_response_delay,
+            max_unacked_updates=s.max_unacked_updates,
+            load_balance_max_seconds=s.load_balance_max_seconds,
+            mclt=s.mclt,
+            split=s.split,
+            auto_partner_down=s.auto_partner_down,
         )
     )
     for name in STATIC_FILES:

@@ -11,17 +11,19 @@ import socket
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import structlog
 
+from provha_daemon import validation as v
 from provha_daemon.apply import Ownership, Plan, Target
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
-from provha_daemon.errors import DropGuardError, RejectedError
+from provha_daemon.errors import DropGuardError, RejectedError, RoleError
 from provha_daemon.parts import HOSTS_FILE, available_cpus, host_lines, owners, relabel, staged_parts
 from provha_daemon.records import Plant
-from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp
+from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp, split_of
 from provha_daemon.roles import Pair
 from provha_daemon.schema import Schema
 from provha_daemon.services import CommandResult
@@ -91,7 +93,43 @@ def dhcp_settings(config: Config, plant: Plant, pair: Pair) -> DhcpSettings:
         failover_port=d.failover_port,
         peer_port=d.peer_port,
         omapi_port=d.omapi_port,
+        max_response_delay=d.max_response_delay,
+        max_unacked_updates=d.max_unacked_updates,
+        load_balance_max_seconds=d.load_balance_max_seconds,
+        auto_partner_down=d.auto_partner_down,
     )
+
+
+def master_settings(config: Config, plant: Plant, directory: Path) -> DhcpSettings:
+    """The master's files, as NMS Prime's master writes them (render only): own = ``provha.master``, peer = the
+    first slave, the master's DNS secret, primary with ``mclt`` and a ``split`` from ``provha.load_ratio_master``;
+    include paths into ``directory``; no OMAPI key (the master's is NMS Prime's)."""
+    provha = plant.provha
+    if provha is None:
+        raise RoleError("the database has no provha row: there is no master to render for")
+    own = _master_ip(provha.master, "provha.master")
+    peer = _master_ip(provha.slaves[0] if provha.slaves else None, "provha.slaves (first entry)")
+    slave = dhcp_settings(config, plant, Pair("master", "render", own, peer, provha.master_dns_password))
+    return replace(
+        slave,
+        directory=str(directory),
+        own_ip=own,
+        peer_ip=peer,
+        dns_secret=provha.master_dns_password,
+        server_fqdn=server_fqdn(plant.provbase.domain_name),
+        omapi_key_name="master_omapi_key",
+        omapi_secret=None,
+        primary=True,
+        mclt=config.dhcp.mclt,
+        split=split_of(provha.load_ratio_master),
+    )
+
+
+def _master_ip(value: str | None, column: str) -> str:
+    try:
+        return str(v.ipv4(value))
+    except v.InvalidValue as exc:
+        raise RoleError(f"{column}: {exc}") from None
 
 
 class DhcpStage(Stage):
@@ -233,6 +271,19 @@ class DhcpStage(Stage):
     def rollback(self, run: Run) -> tuple[list[str], list[str]]:
         restored = self.target.restore_previous()
         return restored.written, restored.removed
+
+    async def render_master(self, plant: Plant, directory: Path) -> list[str]:
+        """Render the master's DHCP set into ``directory`` (never ``dhcp.dir``), checked with ``dhcpd -t`` first;
+        the paths written."""
+        rendered = render_dhcp(plant, master_settings(self.config, plant, directory))
+        target = Target(directory, MANAGED, Ownership.for_group(self.config.dhcp.file_group))
+        with target.locked():
+            try:
+                await self.dhcpd_t(target.stage(rendered.artifacts), rendered.artifacts, plant)
+            finally:
+                target.unstage()
+            done = target.swap(target.plan(rendered.artifacts))
+        return done.written + done.removed
 
     async def dry_run(self, run: Run) -> str | None:
         with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
