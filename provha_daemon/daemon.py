@@ -185,6 +185,7 @@ class Service:
         loop, so a slow zone transfer never holds up a poll or the watchdog."""
         while True:
             await self.rebuilder.tend()
+            self.scheduler.state.facts = self.rebuilder.facts()
             await asyncio.sleep(self.config.service.poll_interval)
 
     async def _sleep(self, delay: float) -> None:

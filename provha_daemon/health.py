@@ -19,6 +19,7 @@ from provha_daemon.writer import write_file
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
+FAILOVER = "dhcpd failover"  # the fact the DHCP stage reports: dhcpd's failover state, read over OMAPI
 # Results of the last rebuild that mean the live files are not what the database says.
 FAILED_RESULTS = frozenset({"rejected", "restart_failed", "refused", "error"})
 
@@ -44,6 +45,7 @@ class State:
     last_restart: float | None = None
     last_restart_seconds: float | None = None
     pending: list[str] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)  # what the stages see of their services (dhcpd failover)
     poll_interval: float = 2.0
     stale_warning: float = 30.0
     progress_timeout: float = 300.0
@@ -83,7 +85,9 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
             + (f" for {db_for:.0f} s" if db != "ok" else f" ({data.get('db_node', '')})")
             + f", last rebuild {_ago(data.get('last_rebuild'), now)} {result or '-'}"
             + (f", last dhcpd restart {_ago(data.get('last_restart'), now)} ({restart:.1f} s)" if restart else "")
+            + "".join(f", {k} {v}" for k, v in sorted((data.get("facts") or {}).items()))
         )
+        failover = str((data.get("facts") or {}).get(FAILOVER, ""))
         progress_timeout = float(data.get("progress_timeout", 300))
         stale_warning = float(data.get("stale_warning", 30))
     except (KeyError, TypeError, ValueError) as exc:
@@ -99,6 +103,10 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
         code, why = WARNING, f"database {db}: {data.get('db_error', '')}"
     elif data.get("role") != "slave":
         code, why = WARNING, f"role {data.get('role')}: {data.get('role_detail', '')}"
+    elif failover and not failover.startswith(("normal", "unknown")):
+        # dhcpd's own word (read over OMAPI): the peer is down (communications-interrupted), or a state that serves
+        # less; a state it could not be asked for ("unknown (...)") is shown, not judged
+        code, why = WARNING, f"dhcpd failover {failover}"
     elif result == "skipped_rows":
         code, why = WARNING, f"{counts.get('skipped', '?')} rows skipped as invalid"
     elif counts.get("tftp_errors"):

@@ -73,6 +73,10 @@ class Rebuilder:
         for stage in self.stages:
             await stage.tend()
 
+    def facts(self) -> dict[str, str]:
+        """Every stage's facts of its service (``Stage.facts``)."""
+        return {k: v for stage in self.stages for k, v in stage.facts().items()}
+
     async def read(self, attempts: int = 3, max_seconds: float | None = None) -> Snapshot:
         """One snapshot, retried a few times within a bounded time."""
         limit = max_seconds if max_seconds is not None else self.config.database.connect_timeout * 2 + 2

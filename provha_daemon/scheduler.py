@@ -263,6 +263,7 @@ class Scheduler:
             parts.append(rebuilt)
         if s.last_restart and s.last_restart_seconds is not None:
             parts.append(f"dhcpd restart {_clock(s.last_restart)} ({s.last_restart_seconds:.1f}s)")
+        parts.extend(f"{key} {value}" for key, value in sorted(s.facts.items()))
         if self.pending.tables or self.deferred:
             parts.append("pending " + ",".join(sorted(self.pending.tables) or ["restart"]))
         return " | ".join(parts)

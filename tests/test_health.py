@@ -71,3 +71,15 @@ def test_state_file_round_trip(tmp_path: Path) -> None:
     State(role="slave", db="ok", last_result="ok").write(path)
     assert report(path)[0] == OK
     assert not list(path.parent.glob(".*tmp"))
+
+
+def test_dhcpds_failover_state_is_shown_and_a_lone_peer_warns() -> None:
+    """dhcpd's failover state (read over OMAPI) is in the line; a peer that is not in normal (its partner down, or
+    recovering) is a WARNING; a state that could not be read is shown but not judged."""
+    code, line = evaluate(_state(facts={"dhcpd failover": "normal, partner normal"}), NOW)
+    assert code == OK and line.startswith("PROVHA OK - ") and ", dhcpd failover normal, partner normal" in line
+    code, line = evaluate(_state(facts={"dhcpd failover": "communications-interrupted, partner unknown"}), NOW)
+    assert code == WARNING
+    assert line.startswith("PROVHA WARNING - dhcpd failover communications-interrupted, partner unknown; ")
+    code, _ = evaluate(_state(facts={"dhcpd failover": "unknown (no OMAPI key)"}), NOW)
+    assert code == OK

@@ -271,3 +271,10 @@ def test_a_configured_time_offset_is_not_followed() -> None:
     s = _slave()
     assert s.offset_change is None
     assert s.decide(10.0, changed=False, settled=True, wall=spring + 1) is None
+
+
+def test_status_line_carries_the_stages_facts() -> None:
+    """What a stage saw of its service (dhcpd's failover state) is part of STATUS."""
+    s = _slave()
+    s.state.facts = {"dhcpd failover": "communications-interrupted, partner unknown"}
+    assert "dhcpd failover communications-interrupted, partner unknown" in s.status_line(1000.0).split(" | ")

@@ -160,6 +160,10 @@ class Stage(ABC):
         never raises: a stage logs its own trouble."""
         return None
 
+    def facts(self) -> dict[str, str]:
+        """What this stage saw of its service at its last ``tend`` (for STATUS and ``--health``)."""
+        return {}
+
     def release(self) -> None:
         """Drop what ``render`` kept for this run: between rebuilds a stage holds no plant or artifacts, so the
         next read never has two generations in memory at once."""

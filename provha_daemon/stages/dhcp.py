@@ -21,6 +21,8 @@ from provha_daemon.apply import Ownership, Plan, Target
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
 from provha_daemon.errors import DropGuardError, RejectedError, RoleError
+from provha_daemon.health import FAILOVER
+from provha_daemon.omapi import OmapiError, read_failover_state
 from provha_daemon.parts import HOSTS_FILE, available_cpus, host_lines, owners, relabel, staged_parts
 from provha_daemon.records import Plant
 from provha_daemon.render.dhcp import MANAGED, DhcpSettings, render_dhcp, split_of
@@ -145,6 +147,7 @@ class DhcpStage(Stage):
     def __init__(self, config: Config) -> None:
         super().__init__(config)
         self.target = Target(config.dhcp.dir, MANAGED, Ownership.for_group(config.dhcp.file_group))
+        self.failover = ""  # dhcpd's failover state as it last said it (tend), or why it could not be read
         self.artifacts: list[Artifact] = []
         self.plant: Plant | None = None
         self.plan_: Plan | None = None
@@ -284,6 +287,34 @@ class DhcpStage(Stage):
                 target.unstage()
             done = target.swap(target.plan(rendered.artifacts))
         return done.written + done.removed
+
+    async def tend(self) -> None:
+        """Read dhcpd's failover state over OMAPI (with the key of the config or of the live failover.conf); log
+        it when it changes."""
+        d = self.config.dhcp
+        key = (
+            (d.omapi_key_name, d.omapi_secret.reveal())
+            if d.omapi_secret
+            else await asyncio.to_thread(existing_omapi_key, d.dir / "failover.conf")
+        )
+        if key is None:
+            now = "unknown (no OMAPI key)"
+        else:
+            try:
+                state = await asyncio.to_thread(read_failover_state, "127.0.0.1", d.omapi_port, key[0], key[1])
+                now = str(state)
+            except OmapiError as exc:
+                now = f"unknown ({exc})"
+        if now != self.failover:
+            log.info("dhcp.failover_state", state=now, was=self.failover or None)
+            self.failover = now
+
+    def facts(self) -> dict[str, str]:
+        return {FAILOVER: self.failover} if self.failover else {}
+
+    def adopt(self, previous: Stage) -> None:
+        if isinstance(previous, DhcpStage):
+            self.failover = previous.failover
 
     async def dry_run(self, run: Run) -> str | None:
         with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
