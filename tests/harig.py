@@ -1,0 +1,248 @@
+"""The HA rig: a master and a slave dhcpd failover pair, a CMTS relay and a modem, each in a network namespace the
+rig makes and always deletes, with the slave's files from provha-daemon and the master's from its master role.
+
+Topology (addresses exist only inside the namespaces): the master (v0 10.0.0.1/24) and the slave (v0 10.0.0.2/24)
+on a bridge in the CMTS namespace (srv 10.0.0.10/24); the CMTS relays (dhcrelay -id cab0 -iu srv) from its cable
+side (cab0 10.10.0.1/24 and 10.20.0.1/24, the CM and MTA pools' routers) and forwards; the modem namespace's m0,
+the other end of cab0, carries the modem's MAC.
+
+The master and the slave route the cable networks through the CMTS; the modem gets its address, then routes to the
+servers through 10.10.0.1 as a real modem does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.dbserver import PlantDB
+from tests.helpers import Setup, write_config
+
+MASTER, SLAVE, CMTS = "10.0.0.1", "10.0.0.2", "10.0.0.10"
+CM_ROUTER = "10.10.0.1"
+DHCLIENT_CONF = """send vendor-class-identifier "docsis3.0";
+option vivso code 125 = string;
+request subnet-mask, routers, time-servers, time-offset, domain-name-servers, log-servers, vivso;
+"""
+
+
+def ip(*args: str) -> None:
+    """``ip`` with these arguments; raises on failure."""
+    subprocess.run(["ip", *args], check=True, capture_output=True)
+
+
+@dataclass
+class Process:
+    """A daemon started with setsid inside a namespace, its output in a log file."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+
+
+@dataclass
+class Rig:
+    """The namespaces, the files, the running daemons; see the module docstring."""
+
+    root: Path
+    db: PlantDB
+    setup: Setup
+    prefix: str
+    processes: dict[str, Process] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def ns(self, role: str) -> str:
+        return f"{self.prefix}-{role}"
+
+    @property
+    def master_dir(self) -> Path:
+        return self.root / "master-dhcp"
+
+    def start(self, name: str, role: str, argv: list[str]) -> Process:
+        """Start ``argv`` in namespace ``role`` as its own session (so stopping it never stops anything else)."""
+        log = self.root / f"{name}.log"
+        out = log.open("ab")
+        popen = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns(role), *argv],
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        out.close()
+        process = Process(name, popen, log)
+        self.processes[name] = process
+        return process
+
+    def dhcpd(self, role: str) -> Process:
+        """The dhcpd of ``role`` (master or slave) on its own leases file, which the rig never empties."""
+        conf = (self.master_dir if role == "master" else self.setup.dhcp_dir) / "dhcpd.conf"
+        leases = self.root / f"{role}.leases"
+        leases.touch()
+        argv = ["dhcpd", "-f", "-d", "-4", "-cf", str(conf), "-lf", str(leases), "-pf", str(self.root / f"{role}.pid")]
+        return self.start(f"dhcpd-{role}", role, [*argv, "v0"])
+
+    def wait_log(self, name: str, pattern: str, timeout: float = 60.0, after: int = 0) -> float:
+        """Seconds until ``pattern`` appears in the log of ``name`` (past offset ``after``)."""
+        started = time.monotonic()
+        process = self.processes[name]
+        while not re.search(pattern, process.text()[after:]):
+            if process.popen.poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{process.text()[-3000:]}")
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(f"{name}: no {pattern!r} within {timeout} s:\n{process.text()[-3000:]}")
+            time.sleep(0.05)
+        return time.monotonic() - started
+
+    def lease(self, mac: str, timeout: float = 30.0) -> dict[str, str]:
+        """The modem with ``mac`` asks for a lease through the CMTS (dhclient with its own script, config and lease
+        file: the host is never touched); the variables the script saw, and the modem's interface configured."""
+        modem = self.ns("modem")
+        ip("-n", modem, "link", "set", "m0", "down")
+        ip("-n", modem, "addr", "flush", "dev", "m0")
+        ip("-n", modem, "link", "set", "m0", "address", mac)
+        ip("-n", modem, "link", "set", "m0", "up")
+        env = self.root / "lease.env"
+        env.unlink(missing_ok=True)
+        script = self.root / "dhclient-script"
+        leases = self.root / f"dhclient-{mac.replace(':', '')}.leases"
+        leases.unlink(missing_ok=True)
+        argv = ["dhclient", "-4", "-1", "-v", "-cf", str(self.root / "dhclient.conf"), "-lf", str(leases)]
+        argv += ["-pf", str(self.root / "dhclient.pid"), "-sf", str(script), "m0"]
+        done = subprocess.run(
+            ["ip", "netns", "exec", modem, "timeout", str(timeout), *argv], capture_output=True, text=True, check=False
+        )
+        pid = self.root / "dhclient.pid"
+        if pid.exists():  # -1 forks to the background once bound: end it, without a release
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid.read_text().strip()), signal.SIGKILL)
+            pid.unlink()
+        if not env.exists():
+            raise AssertionError(f"no lease for {mac}:\n{done.stderr[-2000:]}")
+        values = dict(line.split("=", 1) for line in env.read_text().splitlines() if "=" in line)
+        ip("-n", modem, "addr", "add", f"{values['new_ip_address']}/24", "dev", "m0")
+        with contextlib.suppress(subprocess.CalledProcessError):
+            ip("-n", modem, "route", "replace", "default", "via", values["new_routers"].split()[0])
+        return values
+
+    def in_modem(self, *argv: str, timeout: float = 30.0) -> subprocess.CompletedProcess[bytes]:
+        """Run ``argv`` in the modem's namespace."""
+        return subprocess.run(
+            ["ip", "netns", "exec", self.ns("modem"), *argv], capture_output=True, timeout=timeout, check=False
+        )
+
+    def close(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+        for role in ("master", "slave", "cmts", "modem"):
+            subprocess.run(["ip", "netns", "del", self.ns(role)], check=False, capture_output=True)
+
+
+def _network(prefix: str) -> None:
+    for role in ("master", "slave", "cmts", "modem"):
+        ip("netns", "add", f"{prefix}-{role}")
+        ip("-n", f"{prefix}-{role}", "link", "set", "lo", "up")
+    cmts = f"{prefix}-cmts"
+    ip("-n", cmts, "link", "add", "srv", "type", "bridge")
+    ip("-n", cmts, "link", "set", "srv", "up")
+    ip("-n", cmts, "addr", "add", f"{CMTS}/24", "dev", "srv")
+    for role, address in (("master", MASTER), ("slave", SLAVE)):
+        ns = f"{prefix}-{role}"
+        ip("link", "add", "v0", "netns", ns, "type", "veth", "peer", "name", f"b-{role}", "netns", cmts)
+        ip("-n", cmts, "link", "set", f"b-{role}", "master", "srv")
+        ip("-n", cmts, "link", "set", f"b-{role}", "up")
+        ip("-n", ns, "link", "set", "v0", "up")
+        ip("-n", ns, "addr", "add", f"{address}/24", "dev", "v0")
+        for network in ("10.10.0.0/16", "10.20.0.0/16"):
+            ip("-n", ns, "route", "add", network, "via", CMTS)
+    ip("link", "add", "cab0", "netns", cmts, "type", "veth", "peer", "name", "m0", "netns", f"{prefix}-modem")
+    ip("-n", cmts, "link", "set", "cab0", "up")
+    for router in (f"{CM_ROUTER}/24", "10.20.0.1/24"):
+        ip("-n", cmts, "addr", "add", router, "dev", "cab0")
+    subprocess.run(["ip", "netns", "exec", cmts, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"], check=True)
+
+
+def _time_service(the: Rig) -> None:
+    """The slave's chronyd (synchronised to its local clock: the rig decides its state) and provha-time on the
+    slave's address, port 37, asking it."""
+    chrony = the.root / "chrony"
+    (chrony / "run").mkdir(parents=True)
+    user = pwd.getpwnam("_chrony")
+    for directory in (chrony, chrony / "run"):
+        os.chown(directory, user.pw_uid, user.pw_gid)
+    chrony.chmod(0o755)
+    (chrony / "run").chmod(0o750)
+    conf = chrony / "chrony.conf"
+    conf.write_text(
+        f"port 123\nbindaddress 127.0.0.1\ncmdport 0\nlocal stratum 3\nallow 127.0.0.1\n"
+        f"driftfile {chrony}/drift\npidfile {chrony}/chronyd.pid\nbindcmdaddress {chrony}/run/chronyd.sock\n"
+    )
+    the.start("chronyd", "slave", ["chronyd", "-d", "-x", "-f", str(conf)])
+    the.start("provha-time", "slave", [sys.executable, "-m", "provha_daemon.timeserver", "--listen", f"{SLAVE}:37"])
+    the.wait_log("provha-time", r"rfc868\.synchronised")
+
+
+@contextlib.contextmanager
+def rig(db: PlantDB) -> Iterator[Rig]:
+    """The rig up to both dhcpd "normal" and the relay running; torn down (namespaces deleted) on exit."""
+    root = Path(tempfile.mkdtemp(prefix="provha-ha-"))
+    root.chmod(0o755)  # tftpd and chronyd drop their privileges and must reach the files
+    prefix = f"pha{os.getpid() % 100000}"
+    setup = write_config(root / "cfg", db)
+    the = Rig(root, db, setup, prefix)
+    try:
+        _network(prefix)
+        (root / "dhclient.conf").write_text(DHCLIENT_CONF)
+        script = root / "dhclient-script"
+        script.write_text(
+            f"#!/bin/sh\nenv | grep -E '^(reason|new_)' | sort > {root}/lease.env.tmp\n"
+            f'[ "$reason" = BOUND ] && mv {root}/lease.env.tmp {root}/lease.env\nexit 0\n'
+        )
+        script.chmod(0o755)
+        program = [sys.executable, "-m", "provha_daemon", "--config", str(setup.config)]
+        slave = subprocess.run([*program, "--once"], capture_output=True, text=True, check=False)
+        assert slave.returncode in (0, 4), slave.stdout[-3000:] + slave.stderr[-3000:]  # 4: the plant's bad rows
+        master = subprocess.run([*program, "--render-master", str(the.master_dir)], capture_output=True, text=True)
+        assert master.returncode == 0, master.stdout[-3000:] + master.stderr[-3000:]
+        started = time.monotonic()
+        the.dhcpd("master")
+        the.dhcpd("slave")
+        for role in ("master", "slave"):
+            the.wait_log(f"dhcpd-{role}", r"Both servers normal")
+        the.timings["failover to normal (cold pair)"] = time.monotonic() - started
+        the.start("dhcrelay", "cmts", ["dhcrelay", "-4", "-d", "-id", "cab0", "-iu", "srv", MASTER, SLAVE])
+        the.wait_log("dhcrelay", r"Sending on|Listening on")
+        for role, address in (("master", MASTER), ("slave", SLAVE)):
+            # both serve the configs the slave built (NMS Prime's master builds the same from the same database)
+            tftpd = ["in.tftpd", "--foreground", "--listen", "--address", f"{address}:69", "--secure", "-u", "tftp"]
+            the.start(f"tftpd-{role}", role, [*tftpd, str(setup.tftp_dir)])
+        _time_service(the)
+        yield the
+    finally:
+        the.close()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,98 @@
+"""The HA promise on the rig (``tests/harig.py``): real dhcpd failover peers, a relaying CMTS and a modem, each in its
+own network namespace; the slave's files from provha-daemon, the master's from its master role."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.dbserver import MariaDBServer, PlantFactory
+from tests.harig import MASTER, SLAVE, Rig, rig
+
+pytestmark = pytest.mark.ha
+
+# modems of the seeded plant with a MAC and a host entry; the failover split decides which peer answers each
+MODEMS = {
+    "00:11:22:33:44:01": "cm-100001",
+    "aa:bb:cc:dd:ee:02": "cm-100002",
+    "00:11:22:33:44:04": "cm-100004",
+    "00:11:22:33:44:10": "cm-100010",
+    "00:11:22:33:44:11": "cm-100011",
+}
+
+
+@pytest.fixture(scope="module")
+def the_rig(mariadb: MariaDBServer) -> Iterator[Rig]:
+    """The seeded plant and the rig up to both peers normal."""
+    factory = PlantFactory(mariadb)
+    try:
+        with rig(factory("netgw")) as up:
+            yield up
+    finally:
+        factory.cleanup()
+
+
+def _vivso_servers(vivso: str) -> list[str]:
+    """The TFTP servers of option 125 (CableLabs 4491, sub-option 2) as dhclient prints the option's bytes."""
+    data = bytes(int(x, 16) for x in vivso.split(":"))
+    assert data[:4] == (4491).to_bytes(4, "big")
+    servers = data[7 : 7 + data[6]]
+    assert data[5] == 2
+    return [".".join(str(b) for b in servers[i : i + 4]) for i in range(0, len(servers), 4)]
+
+
+def _cm_mic_valid(config: bytes) -> bool:
+    """The CM MIC (TLV 6) is the MD5 of every TLV before it (DOCSIS: CM MIC calculation)."""
+    offset = 0
+    while offset < len(config):
+        kind = config[offset]
+        if kind in (0, 255):  # pad, end of data
+            offset += 1
+            continue
+        length = config[offset + 1]
+        if kind == 6:
+            return config[offset + 2 : offset + 2 + length] == hashlib.md5(config[:offset]).digest()  # noqa: S324
+        offset += 2 + length
+    return False
+
+
+def test_both_up_every_modem_boots_from_the_server_that_answers(the_rig: Rig) -> None:
+    """Failover is normal; each modem gets a lease from its CM pool with its own config file name, next-server the
+    answering server, and time servers, DNS-independent server lists and vivso 125.2 naming that server first and
+    its peer second; it fetches its config by TFTP from that server, byte for byte the slave's file, with a valid
+    CM MIC. Both peers answer some modems (the split)."""
+    answered = set()
+    for mac, hostname in MODEMS.items():
+        lease = the_rig.lease(mac)
+        server = lease["new_dhcp_server_identifier"]
+        peer = SLAVE if server == MASTER else MASTER
+        answered.add(server)
+        assert lease["new_ip_address"].startswith("10.10.0."), lease
+        assert lease["new_filename"] == f"cm/{hostname}.cfg"
+        assert lease["new_next_server"] == server
+        assert lease["new_time_servers"].split() == [server, peer]
+        assert lease["new_log_servers"].split() == [server, peer]
+        assert _vivso_servers(lease["new_vivso"]) == [server, peer]
+        fetched = the_rig.root / f"fetched-{hostname}.cfg"
+        got = the_rig.in_modem("tftp", server, "-m", "binary", "-c", "get", f"cm/{hostname}.cfg", str(fetched))
+        assert got.returncode == 0 and fetched.exists(), got.stderr
+        assert fetched.read_bytes() == (the_rig.setup.tftp_dir / "cm" / f"{hostname}.cfg").read_bytes()
+        assert _cm_mic_valid(fetched.read_bytes()), hostname
+    assert answered == {MASTER, SLAVE}
+
+
+def test_the_modem_gets_rfc_868_time_from_the_slave(the_rig: Rig) -> None:
+    """From the modem's network, the slave's time service answers an RFC 868 request over UDP with the time."""
+    the_rig.lease(next(iter(MODEMS)))
+    ask = (
+        "import socket, struct, time\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)\n"
+        f"s.sendto(b'', ('{SLAVE}', 37))\n"
+        "print(struct.unpack('!I', s.recv(4))[0] - 2208988800 - time.time())\n"
+    )
+    done = the_rig.in_modem(sys.executable, "-c", ask)
+    assert done.returncode == 0, done.stderr
+    assert abs(float(done.stdout)) < 2
