@@ -460,8 +460,10 @@ def test_stops_answering_while_chrony_is_down_and_resumes(chronies: Chronies, tm
         _assert_now(_udp_time(service.port))
         assert len(service.wait_event("rfc868.synchronised", count=2)) == 2
     finally:
-        service.stop_cleanly()
-        chronyd.stop()
+        try:
+            service.stop_cleanly()
+        finally:
+            chronyd.stop()
 
 
 def test_listen_binds_its_own_sockets(chronies: Chronies, tmp_path: Path) -> None:
