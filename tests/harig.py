@@ -75,6 +75,7 @@ class Rig:
     prefix: str
     processes: dict[str, Process] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    answered: dict[str, set[str]] = field(default_factory=dict)  # MAC -> the servers that gave it a lease
 
     def ns(self, role: str) -> str:
         return f"{self.prefix}-{role}"
@@ -145,6 +146,7 @@ class Rig:
         if not env.exists():
             raise AssertionError(f"no lease for {mac}:\n{done.stderr[-2000:]}")
         values = dict(line.split("=", 1) for line in env.read_text().splitlines() if "=" in line)
+        self.answered.setdefault(mac, set()).add(values["new_dhcp_server_identifier"])
         ip("-n", modem, "addr", "add", f"{values['new_ip_address']}/24", "dev", "m0")
         with contextlib.suppress(subprocess.CalledProcessError):
             ip("-n", modem, "route", "replace", "default", "via", values["new_routers"].split()[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,7 @@ def the_rig(mariadb: MariaDBServer) -> Iterator[Rig]:
     try:
         with rig(factory("netgw")) as up:
             yield up
+            print("\nHA rig timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in up.timings.items()))
     finally:
         factory.cleanup()
 
@@ -96,3 +98,35 @@ def test_the_modem_gets_rfc_868_time_from_the_slave(the_rig: Rig) -> None:
     done = the_rig.in_modem(sys.executable, "-c", ask)
     assert done.returncode == 0, done.stderr
     assert abs(float(done.stdout)) < 2
+
+
+def test_the_slave_alone_serves_modems_the_master_answered_when_the_master_dies(the_rig: Rig) -> None:
+    """The master's dhcpd is killed: the slave moves to communications-interrupted, and modems the master answered
+    while both were up get their lease, config file and time from the slave alone; the master back, both are normal
+    again. The times are recorded in the rig's report."""
+    for mac in MODEMS:
+        the_rig.lease(mac)
+    masters = [mac for mac, servers in the_rig.answered.items() if MASTER in servers]  # while both were up
+    assert masters
+    slave_log = len(the_rig.processes["dhcpd-slave"].text())
+    killed = time.monotonic()
+    the_rig.processes["dhcpd-master"].stop()
+    the_rig.timings["master killed -> slave communications-interrupted"] = the_rig.wait_log(
+        "dhcpd-slave", r"I move from normal to communications-interrupted", after=slave_log
+    )
+    for mac in masters:
+        lease = the_rig.lease(mac)
+        the_rig.timings.setdefault(
+            "master killed -> a modem of the master's has its lease from the slave", time.monotonic() - killed
+        )
+        assert lease["new_dhcp_server_identifier"] == SLAVE and lease["new_next_server"] == SLAVE
+        assert lease["new_time_servers"].split() == [SLAVE, MASTER]
+        hostname = MODEMS[mac]
+        fetched = the_rig.root / f"alone-{hostname}.cfg"
+        got = the_rig.in_modem("tftp", SLAVE, "-m", "binary", "-c", "get", f"cm/{hostname}.cfg", str(fetched))
+        assert got.returncode == 0 and _cm_mic_valid(fetched.read_bytes()), got.stderr
+    master_log = len(the_rig.processes["dhcpd-master"].text())
+    the_rig.dhcpd("master")
+    the_rig.timings["master back -> both normal"] = the_rig.wait_log(
+        "dhcpd-master", r"Both servers normal", after=master_log
+    )
