@@ -152,6 +152,57 @@ class Rig:
             ip("-n", modem, "route", "replace", "default", "via", values["new_routers"].split()[0])
         return values
 
+    def restart_script(self) -> Path:
+        """The command the daemon restarts the slave's dhcpd with: stop the running one (pid file), wait until it
+        is gone, start it again in the slave's namespace on the same leases file."""
+        script = self.root / "restart-slave-dhcpd"
+        conf, leases, pid = self.setup.dhcp_dir / "dhcpd.conf", self.root / "slave.leases", self.root / "slave.pid"
+        log = self.root / "dhcpd-slave.log"
+        script.write_text(
+            "#!/bin/sh\n"
+            f'if [ -f {pid} ]; then old=$(cat {pid}); kill "$old" 2>/dev/null; '
+            # gone, or a zombie the rig has not reaped yet (the first dhcpd is the rig's child)
+            'while [ -e /proc/"$old" ] && ! grep -q "^State:.*Z" /proc/"$old"/status 2>/dev/null; do sleep 0.05; done; '
+            "fi\n"
+            f"setsid ip netns exec {self.ns('slave')} dhcpd -f -d -4 -cf {conf} -lf {leases} -pf {pid} v0 "
+            f">> {log} 2>&1 < /dev/null &\n"
+        )
+        script.chmod(0o755)
+        return script
+
+    def daemon(self) -> Process:
+        """provha-daemon as the service (a real process in the root namespace, reading the plant's database),
+        restarting the slave's dhcpd in its namespace through ``restart_script``."""
+        config = self.setup.config
+        text = config.read_text()
+        text = re.sub(r"restart_command = \[[^]]*\]", f'restart_command = ["{self.restart_script()}"]', text)
+        text = re.sub(r"check_command = \[[^]]*\]", 'check_command = ["/bin/true"]', text)
+        # the rig's config has no [service] table yet (write_config without one)
+        config.write_text(
+            text + f'\n[service]\nstate_file = "{self.root / "state.json"}"\nmin_restart_interval = 0.0\n'
+        )
+        log = self.root / "provha-daemon.log"
+        out = log.open("ab")
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "provha_daemon", "--config", str(config)],
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        out.close()
+        process = Process("provha-daemon", popen, log)
+        self.processes["provha-daemon"] = process
+        return process
+
+    def render_master(self) -> None:
+        """What NMS Prime's master does after a change: its files anew (here: our master role), dhcpd restarted."""
+        program = [sys.executable, "-m", "provha_daemon", "--config", str(self.setup.config)]
+        done = subprocess.run([*program, "--render-master", str(self.master_dir)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        self.processes["dhcpd-master"].stop()
+        self.dhcpd("master")
+
     def in_modem(self, *argv: str, timeout: float = 30.0) -> subprocess.CompletedProcess[bytes]:
         """Run ``argv`` in the modem's namespace."""
         return subprocess.run(
@@ -161,6 +212,8 @@ class Rig:
     def close(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+        # the dhcpd the daemon's restart command started (not one of ours): every process reading the rig's files
+        subprocess.run(["pkill", "-KILL", "-f", "--", f"-cf {self.root}/"], check=False)
         for role in ("master", "slave", "cmts", "modem"):
             subprocess.run(["ip", "netns", "del", self.ns(role)], check=False, capture_output=True)
 

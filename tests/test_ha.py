@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -130,3 +130,49 @@ def test_the_slave_alone_serves_modems_the_master_answered_when_the_master_dies(
     the_rig.timings["master back -> both normal"] = the_rig.wait_log(
         "dhcpd-master", r"Both servers normal", after=master_log
     )
+
+
+NEW_MODEM = (  # as NMS Prime's GUI stores a new modem: every NOT NULL column set, timestamps now
+    "INSERT INTO modem (id, created_at, updated_at, deleted_at, name, hostname, contract_id, mac, public, "
+    "internet_access, configfile_id, qos_id, next_passive_id, address_to_invoice) VALUES (100020, NOW(), NOW(), "
+    "NULL, 'Neukunde', 'cm-100020', 500001, '00:11:22:33:44:20', 0, 1, 3, 1, 0, 0)"
+)
+
+
+def _until(check: Callable[[], bool], what: str, timeout: float = 60.0) -> float:
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(what)
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(the_rig: Rig) -> None:
+    """With provha-daemon running as the service: a modem inserted on the database (as the GUI does) is in the
+    slave's host file and has its config file within the measured time, and boots; deleted hard, its host entry and
+    its config file are gone from the slave."""
+    daemon = the_rig.daemon()
+    host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
+    config_file = the_rig.setup.tftp_dir / "cm" / "cm-100020.cfg"
+    the_rig.wait_log("provha-daemon", r'"service.started"')
+    inserted = time.monotonic()
+    the_rig.db.execute(NEW_MODEM)  # as root, on the "master" connection
+    the_rig.timings["insert -> slave files have the new modem"] = _until(
+        lambda: "cm-100020" in host_file.read_text() and config_file.exists(), "the new modem on the slave"
+    )
+    the_rig.render_master()  # NMS Prime's master rebuilds its own files for the new modem
+    the_rig.wait_log("dhcpd-master", r"Both servers normal")
+    lease = the_rig.lease("00:11:22:33:44:20")
+    the_rig.timings["insert -> the new modem has its lease"] = time.monotonic() - inserted
+    assert lease["new_filename"] == "cm/cm-100020.cfg"
+    got = the_rig.in_modem(
+        "tftp", lease["new_next_server"], "-m", "binary", "-c", "get", "cm/cm-100020.cfg", str(the_rig.root / "n.cfg")
+    )
+    assert got.returncode == 0 and _cm_mic_valid((the_rig.root / "n.cfg").read_bytes()), got.stderr
+    the_rig.db.execute("DELETE FROM modem WHERE id = 100020")
+    the_rig.timings["hard delete -> gone from the slave"] = _until(
+        lambda: "cm-100020" not in host_file.read_text() and not config_file.exists(), "the hard delete on the slave"
+    )
+    assert daemon.popen.poll() is None
+    assert "restart_failed" not in daemon.text()  # every restart of the slave's dhcpd worked
