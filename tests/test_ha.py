@@ -4,6 +4,7 @@ own network namespace; the slave's files from provha-daemon, the master's from i
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -176,3 +177,70 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     )
     assert daemon.popen.poll() is None
     assert "restart_failed" not in daemon.text()  # every restart of the slave's dhcpd worked
+
+
+def _events(the_rig: Rig, name: str, after: int) -> list[dict[str, object]]:
+    """The daemon's events called ``name`` logged past offset ``after`` of its log."""
+    lines = the_rig.processes["provha-daemon"].text()[after:].splitlines()
+    return [e for e in (json.loads(line) for line in lines if line.startswith("{")) if e["event"] == name]
+
+
+def _next_rebuild(the_rig: Rig, after: int, timeout: float = 60.0) -> dict[str, object]:
+    _until(lambda: bool(_events(the_rig, "rebuild.done", after)), "a rebuild", timeout)
+    return _events(the_rig, "rebuild.done", after)[0]
+
+
+def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
+    """Bad rows written on the database, as the README promises for each, on the live rig: a broken
+    ippool.optional is rejected by dhcpd -t and not applied (named); a configfile with an unknown keyword keeps the
+    devices' previous config files (named); a pool whose range leaves its subnet is skipped and named; through all of
+    it a modem keeps booting and fetching its config, and the daemon keeps running."""
+    if "provha-daemon" not in the_rig.processes or the_rig.processes["provha-daemon"].popen.poll() is not None:
+        the_rig.daemon()
+        the_rig.wait_log("provha-daemon", r'"service.started"')
+    daemon_log = lambda: len(the_rig.processes["provha-daemon"].text())  # noqa: E731
+    live = the_rig.setup.dhcp_dir / "cmts_gws" / "1.conf"
+    config = the_rig.setup.tftp_dir / "cm" / "cm-100001.cfg"
+    cases = [  # (the bad write, what the rebuild says, the fix)
+        (
+            "UPDATE ippool SET optional = 'this is not dhcpd syntax', updated_at = NOW() WHERE id = 1",
+            "rejected",
+            "UPDATE ippool SET optional = NULL, updated_at = NOW() WHERE id = 1",
+        ),
+        (
+            r"UPDATE configfile SET text = CONCAT(text, '\nNoSuchKeyword 1;'), updated_at = NOW() WHERE id = 3",
+            None,
+            r"UPDATE configfile SET text = REPLACE(text, '\nNoSuchKeyword 1;', ''), updated_at = NOW() WHERE id = 3",
+        ),
+        (
+            "UPDATE ippool SET ip_pool_end = '10.21.0.5', updated_at = NOW() WHERE id = 4",
+            "skipped_rows",
+            "UPDATE ippool SET ip_pool_end = '10.20.0.200', updated_at = NOW() WHERE id = 4",
+        ),
+    ]
+    for sql, result, fix in cases:
+        before_files, before_config = live.read_bytes(), config.read_bytes()
+        offset = daemon_log()
+        the_rig.db.execute(sql)
+        done = _next_rebuild(the_rig, offset)
+        if result == "rejected":
+            assert done["result"] == "rejected" and "ippool 1" in str(done["error"]), done
+            assert live.read_bytes() == before_files  # not applied
+        elif result is None:
+            assert done.get("tftp_errors"), done
+            assert config.read_bytes() == before_config  # the device keeps its previous file
+            assert _events(the_rig, "tftp.device_failed", offset), "the failing device is named"
+        else:
+            assert done["result"] == "skipped_rows", done
+            skipped = [e for e in _events(the_rig, "row.skipped", offset) if e["table"] == "ippool"]
+            assert [e["id"] for e in skipped] == [4], skipped
+        lease = the_rig.lease("00:11:22:33:44:01")
+        fetched = the_rig.root / "bad-data.cfg"
+        got = the_rig.in_modem(
+            "tftp", lease["new_next_server"], "-m", "binary", "-c", "get", "cm/cm-100001.cfg", str(fetched)
+        )
+        assert got.returncode == 0 and _cm_mic_valid(fetched.read_bytes()), got.stderr
+        offset = daemon_log()
+        the_rig.db.execute(fix)
+        assert _next_rebuild(the_rig, offset)["result"] in ("ok", "skipped_rows")  # the seeded plant's own bad rows
+    assert the_rig.processes["provha-daemon"].popen.poll() is None
