@@ -170,3 +170,14 @@ async def test_what_dhcp_hands_out_is_what_named_serves(pair: Pair) -> None:
     done = pair.slave.nsupdate(dhcpd_key, f"update add {name} 3600 A 10.10.0.40")
     assert done.returncode == 0, done.stderr
     assert pair.slave.resolve(name.rstrip(".")) == ["10.10.0.40"]
+
+
+async def test_a_slave_without_bind_still_gets_its_dhcp_files(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """named-checkconf not installed: the DNS stage is skipped with one warning, the DHCP set is applied as usual."""
+    setup = write_config(tmp_path, plant_db("netgw"), extra_dns='named_checkconf = "/nonexistent/named-checkconf"\n')
+    rebuilder = Rebuilder(load_config(setup.config), frozenset())
+    with structlog.testing.capture_logs() as logs:
+        result = await rebuilder.rebuild(attempts=1)
+        await rebuilder.rebuild(attempts=1)
+    assert "dhcpd.conf" in result.written and not (setup.dns_dir / "conf").exists()
+    assert [e["event"] for e in logs if e["event"] == "dns.named_missing"] == ["dns.named_missing"]

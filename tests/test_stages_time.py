@@ -275,3 +275,14 @@ async def test_a_dry_run_checks_and_shows_chronys_files_and_touches_nothing(
     assert result.diff is not None
     assert "+allow 10.10.0.0/24" in result.diff and "+server 10.0.0.1 iburst" in result.diff
     assert not setup.chrony_dir.exists() and setup.chronyc.count() == 0
+
+
+async def test_a_slave_without_chrony_still_gets_its_dhcp_files(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """chronyd not installed: the time stage is skipped with one warning, the DHCP set is applied as usual."""
+    setup = write_config(tmp_path, plant_db("netgw"), extra_time='chronyd = "/nonexistent/chronyd"\n')
+    rebuilder = Rebuilder(load_config(setup.config), frozenset())
+    with structlog.testing.capture_logs() as logs:
+        result = await rebuilder.rebuild(attempts=1)
+        await rebuilder.rebuild(attempts=1)
+    assert "dhcpd.conf" in result.written and not setup.chrony_dir.exists()
+    assert [e["event"] for e in logs if e["event"] == "time.chronyd_missing"] == ["time.chronyd_missing"]

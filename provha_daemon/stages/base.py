@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -173,3 +174,8 @@ class Stage(ABC):
 @contextlib.contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def installed(program: str) -> bool:
+    """Whether ``program`` (a path, or a name on PATH or in /usr/sbin) can be run here."""
+    return shutil.which(program) is not None or shutil.which(program, path="/usr/sbin:/sbin") is not None

@@ -26,7 +26,7 @@ from provha_daemon.records import Plant
 from provha_daemon.render.dns import CONF, MASTER_CONF, DnsRender, DnsSettings, render_dns
 from provha_daemon.services import CommandResult
 from provha_daemon.services import run as run_command
-from provha_daemon.stages.base import Action, Run, Stage
+from provha_daemon.stages.base import Action, Run, Stage, installed
 from provha_daemon.stages.dhcp import server_fqdn
 from provha_daemon.zonesync import Node, ZoneSync
 from provha_daemon.zonesync import Target as SyncTarget
@@ -55,6 +55,7 @@ class DnsStage(Stage):
         self.plans: dict[str, Plan] = {}
         self.swapped: list[Target] = []
         self.created: list[Path] = []  # zone files this run wrote (there were none)
+        self.missing_logged = False
         # both nodes' zones kept equal between rebuilds (tend); its serials outlive a restart of the service
         self.sync = ZoneSync(config.service.state_file.parent / "zonesync.json")
         self.sync_trouble: str | None = None  # what the last pass could not reach, logged when it starts and ends
@@ -65,7 +66,17 @@ class DnsStage(Stage):
         return self.named, self.ddns
 
     def wanted(self, plant: Plant) -> bool:
-        return self.config.dns.enabled
+        if not self.config.dns.enabled:
+            return False
+        # a slave without BIND serves no DNS: its DHCP and TFTP files must not wait for a validator it lacks
+        if not installed(self.config.dns.named_checkconf):
+            if not self.missing_logged:
+                log.warning(
+                    "dns.named_missing", named_checkconf=self.config.dns.named_checkconf, detail="DNS stage skipped"
+                )
+                self.missing_logged = True
+            return False
+        return True
 
     def adopt(self, previous: Stage) -> None:
         if isinstance(previous, DnsStage):

@@ -27,7 +27,7 @@ from provha_daemon.records import Plant
 from provha_daemon.render.time import TimeRender, TimeSettings, allowed_networks, render_time
 from provha_daemon.services import CommandResult
 from provha_daemon.services import run as run_command
-from provha_daemon.stages.base import Action, Run, Stage
+from provha_daemon.stages.base import Action, Run, Stage, installed
 
 log = structlog.get_logger("provha_daemon.stages.time")
 
@@ -52,6 +52,7 @@ class TimeStage(Stage):
         self.rendered: TimeRender | None = None
         self.plans: dict[str, Plan] = {}
         self.swapped: list[Target] = []
+        self.missing_logged = False
 
     @property
     def targets(self) -> tuple[Target, Target]:
@@ -59,7 +60,15 @@ class TimeStage(Stage):
         return self.access, self.sources
 
     def wanted(self, plant: Plant) -> bool:
-        return self.config.time.enabled
+        if not self.config.time.enabled:
+            return False
+        # a slave without chrony serves no NTP: its DHCP and TFTP files must not wait for a validator it lacks
+        if not installed(self.config.time.chronyd):
+            if not self.missing_logged:
+                log.warning("time.chronyd_missing", chronyd=self.config.time.chronyd, detail="time stage skipped")
+                self.missing_logged = True
+            return False
+        return True
 
     def adopt(self, previous: Stage) -> None:
         if isinstance(previous, TimeStage):
