@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import termios
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -335,6 +335,46 @@ class Target:
                 )
             )
         return "".join(chunks)
+
+
+@contextlib.contextmanager
+def locked_together(targets: Sequence[Target]) -> Iterator[None]:
+    """Every target locked (in order), their crashed runs' temp files removed: one writer of the whole set."""
+    with contextlib.ExitStack() as stack:
+        for target in targets:
+            stack.enter_context(target.locked())
+        for target in targets:
+            target.remove_leftovers()
+        yield
+
+
+def swap_together(plans: Sequence[tuple[Target, Plan]]) -> tuple[list[Target], SwapResult]:
+    """Swap several targets as one set (files a service reads together from several directories): the targets
+    swapped and every path written or removed, absolute. If one fails, those already swapped go back first."""
+    swapped: list[Target] = []
+    done = SwapResult()
+    for target, plan in plans:
+        if not plan.changed:
+            continue
+        try:
+            result = target.swap(plan)
+        except ApplyError:
+            restore_together(swapped)  # never a mixed set across the directories either
+            raise
+        swapped.append(target)
+        done.written += [str(target.directory / p) for p in result.written]
+        done.removed += [str(target.directory / p) for p in result.removed]
+    return swapped, done
+
+
+def restore_together(targets: Sequence[Target]) -> SwapResult:
+    """Put each target's previous generation back: every path restored or removed, absolute."""
+    done = SwapResult()
+    for target in targets:
+        result = target.restore_previous()
+        done.written += [str(target.directory / p) for p in result.written]
+        done.removed += [str(target.directory / p) for p in result.removed]
+    return done
 
 
 @contextlib.contextmanager

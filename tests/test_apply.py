@@ -433,3 +433,24 @@ def test_a_set_that_cannot_fit_is_refused_before_the_first_rename(small_fs: Path
         target.swap(target.plan(_set(("a.conf", b"x" * 60_000), ("b.conf", b"y" * 60_000))))
     assert (target.directory / "a.conf").read_bytes() == b"old"
     assert not (target.directory / "b.conf").exists()
+
+
+def test_a_set_across_directories_goes_back_whole_when_one_swap_fails(tmp_path: Path) -> None:
+    """swap_together: the second directory cannot be written (a file sits where it belongs), so the first, already
+    swapped, is put back: neither directory holds a new file, and the error names the failing one."""
+    owner = Ownership.for_group(None)
+    first = Target(tmp_path / "conf.d", ("a.conf",), owner)
+    second = Target(tmp_path / "blocked" / "sources.d", ("b.sources",), owner)
+    first.swap(first.plan([Artifact("a.conf", b"old\n")]))
+    (tmp_path / "blocked").write_text("a file, not a directory")
+    plans = [
+        (first, first.plan([Artifact("a.conf", b"new\n")])),
+        (second, second.plan([Artifact("b.sources", b"new\n")])),
+    ]
+    with pytest.raises(apply.ApplyError, match="blocked"):
+        apply.swap_together(plans)
+    assert (tmp_path / "conf.d" / "a.conf").read_bytes() == b"old\n"
+    swapped, done = apply.swap_together(plans[:1])
+    assert swapped == [first] and done.written == [str(tmp_path / "conf.d" / "a.conf")]
+    assert apply.restore_together(swapped).written == [str(tmp_path / "conf.d" / "a.conf")]
+    assert (tmp_path / "conf.d" / "a.conf").read_bytes() == b"old\n"

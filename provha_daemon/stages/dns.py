@@ -13,12 +13,11 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import structlog
 
-from provha_daemon.apply import Ownership, Plan, Target
+from provha_daemon.apply import Ownership, Plan, Target, locked_together, restore_together, swap_together
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
 from provha_daemon.errors import ApplyError, RejectedError
@@ -52,7 +51,7 @@ class DnsStage(Stage):
         self.named = Target(d.dir, (CONF, MASTER_CONF), Ownership.for_group(d.named_group))
         self.ddns = Target(d.ddns_dir, ("named-ddns.sh", "ddns-own.key", "ddns-peer.key"), _dhcpd(config))
         self.rendered: DnsRender | None = None
-        self.plans: dict[str, Plan] = {}
+        self.plans: list[tuple[Target, Plan]] = []
         self.swapped: list[Target] = []
         self.created: list[Path] = []  # zone files this run wrote (there were none)
         self.missing_logged = False
@@ -139,16 +138,12 @@ class DnsStage(Stage):
         """The zone skeletons whose zone file does not exist yet."""
         return [a for a in self._render().skeletons if not (self.config.dns.zone_dir / a.path).exists()]
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        with self.named.locked(), self.ddns.locked():
-            for target in self.targets:
-                target.remove_leftovers()
-            yield
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        return locked_together(self.targets)
 
     def plan(self, run: Run) -> Action:
-        self.plans = {str(t.directory): t.plan(self._artifacts(t)) for t in self.targets}
-        if any(p.changed for p in self.plans.values()) or self._missing_zones():
+        self.plans = [(t, t.plan(self._artifacts(t))) for t in self.targets]
+        if any(p.changed for _, p in self.plans) or self._missing_zones():
             return Action.SWAP
         # a run swapped named's files and died before the reload
         return Action.ACTIVATE if self.named.restart_pending() else Action.NONE
@@ -191,19 +186,11 @@ class DnsStage(Stage):
     async def swap(self, run: Run) -> None:
         timer = time.perf_counter()
         self.named.mark_restart_pending()
-        self.swapped, self.created = [], []
-        for target in self.targets:
-            plan = self.plans[str(target.directory)]
-            if not plan.changed:
-                continue
-            try:
-                done = target.swap(plan)
-            except ApplyError:
-                self.rollback(run)  # the script and its keys, and named's file, go back together
-                raise
-            self.swapped.append(target)
-            run.result.written += [str(target.directory / p) for p in done.written]
-            run.result.removed += [str(target.directory / p) for p in done.removed]
+        self.created = []
+        # the script and its keys, and named's file, go in (or back) together
+        self.swapped, done = swap_together(self.plans)
+        run.result.written += done.written
+        run.result.removed += done.removed
         for skeleton in self._missing_zones():
             path = self.config.dns.zone_dir / skeleton.path
             _create(path, skeleton.data, self.named.ownership, skeleton.mode)
@@ -236,14 +223,8 @@ class DnsStage(Stage):
         return result
 
     def rollback(self, run: Run) -> tuple[list[str], list[str]]:
-        restored: list[str] = []
-        removed: list[str] = []
-        for target in self.swapped:
-            back = target.restore_previous()
-            restored += [str(target.directory / p) for p in back.written]
-            removed += [str(target.directory / p) for p in back.removed]
-        self.swapped = []
-        return restored, removed
+        back, self.swapped = restore_together(self.swapped), []
+        return back.written, back.removed
 
     async def dry_run(self, run: Run) -> str | None:
         with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
@@ -270,7 +251,7 @@ class DnsStage(Stage):
             self.sync_trouble = done.unreachable
 
     def release(self) -> None:
-        self.rendered, self.plans, self.swapped, self.created = None, {}, [], []
+        self.rendered, self.plans, self.swapped, self.created = None, [], [], []
 
 
 def _dhcpd(config: Config) -> Ownership:

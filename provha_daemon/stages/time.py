@@ -19,7 +19,7 @@ from pathlib import Path
 
 import structlog
 
-from provha_daemon.apply import Ownership, Plan, Target
+from provha_daemon.apply import Ownership, Plan, Target, locked_together, restore_together, swap_together
 from provha_daemon.artifact import Artifact
 from provha_daemon.config import Config
 from provha_daemon.errors import ApplyError, RejectedError
@@ -50,7 +50,7 @@ class TimeStage(Stage):
         self.sources = Target(t.chrony_sources.parent, (t.chrony_sources.name,), owner)
         self.told: set[str] = set()  # networks this process allowed at runtime: denied again once gone
         self.rendered: TimeRender | None = None
-        self.plans: dict[str, Plan] = {}
+        self.plans: list[tuple[Target, Plan]] = []
         self.swapped: list[Target] = []
         self.missing_logged = False
 
@@ -104,14 +104,12 @@ class TimeStage(Stage):
                     target.directory.chmod(0o755)
                 except OSError as exc:
                     raise ApplyError(f"cannot create {target.directory}: {exc.strerror or exc}") from exc
-        with self.access.locked(), self.sources.locked():
-            for target in self.targets:
-                target.remove_leftovers()
+        with locked_together(self.targets):
             yield
 
     def plan(self, run: Run) -> Action:
-        self.plans = {str(t.directory): t.plan(self._artifacts(t)) for t in self.targets}
-        if any(p.changed for p in self.plans.values()):
+        self.plans = [(t, t.plan(self._artifacts(t))) for t in self.targets]
+        if any(p.changed for _, p in self.plans):
             return Action.SWAP
         # a run swapped the files and died before chronyd was told
         return Action.ACTIVATE if self.access.restart_pending() else Action.NONE
@@ -140,19 +138,9 @@ class TimeStage(Stage):
     async def swap(self, run: Run) -> None:
         timer = time.perf_counter()
         self.access.mark_restart_pending()
-        self.swapped = []
-        for target in self.targets:
-            plan = self.plans[str(target.directory)]
-            if not plan.changed:
-                continue
-            try:
-                done = target.swap(plan)
-            except ApplyError:
-                self.rollback(run)  # the other file goes back too: chrony never reads a mixed pair
-                raise
-            self.swapped.append(target)
-            run.result.written += [str(target.directory / p) for p in done.written]
-            run.result.removed += [str(target.directory / p) for p in done.removed]
+        self.swapped, done = swap_together(self.plans)  # chrony never reads a mixed pair
+        run.result.written += done.written
+        run.result.removed += done.removed
         run.result.durations["time_swap"] = time.perf_counter() - timer
         log.info("time.swapped", written=[str(t.directory) for t in self.swapped])
 
@@ -181,14 +169,8 @@ class TimeStage(Stage):
         return result
 
     def rollback(self, run: Run) -> tuple[list[str], list[str]]:
-        restored: list[str] = []
-        removed: list[str] = []
-        for target in self.swapped:
-            back = target.restore_previous()
-            restored += [str(target.directory / p) for p in back.written]
-            removed += [str(target.directory / p) for p in back.removed]
-        self.swapped = []
-        return restored, removed
+        back, self.swapped = restore_together(self.swapped), []
+        return back.written, back.removed
 
     async def dry_run(self, run: Run) -> str | None:
         with tempfile.TemporaryDirectory(prefix="provha-dry-run-") as tmp:
@@ -197,7 +179,7 @@ class TimeStage(Stage):
         return "".join(t.diff(self._artifacts(t)) for t in self.targets)
 
     def release(self) -> None:
-        self.rendered, self.plans, self.swapped = None, {}, []
+        self.rendered, self.plans, self.swapped = None, [], []
 
 
 def _read(path: Path) -> bytes:
