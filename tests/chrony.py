@@ -13,6 +13,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.service import stop_process
+
 CHRONY_USER = "_chrony"  # chronyd drops to it: its files' directories must be its own
 
 
@@ -64,13 +66,7 @@ class Chronyd:
 
     def stop(self) -> None:
         """Stop it (SIGTERM, then SIGKILL)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, 5)
         if self.process is not None and self.process.stderr:
             self.process.stderr.close()
         self.process = None

@@ -14,6 +14,7 @@ from provha_daemon.config import load_config
 from provha_daemon.rebuild import Rebuilder
 from tests.dbserver import PlantDB, PlantFactory
 from tests.helpers import Setup, write_config
+from tests.service import stop_process
 
 
 def free_port(address: str = "127.0.0.1") -> int:
@@ -86,13 +87,7 @@ class Named:
 
     def stop(self) -> None:
         """Stop it (SIGTERM, then SIGKILL)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def remove_address(self) -> None:

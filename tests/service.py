@@ -142,10 +142,23 @@ class Daemon:
         return self.proc.returncode
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = WAIT, what: str = "condition") -> None:
-    """Poll ``predicate`` until it holds."""
-    deadline = time.monotonic() + timeout
+def wait_until(predicate: Callable[[], bool], timeout: float = WAIT, what: str = "condition") -> float:
+    """Poll ``predicate`` until it holds; the seconds that took."""
+    started = time.monotonic()
     while not predicate():
-        if time.monotonic() > deadline:
+        if time.monotonic() - started > timeout:
             raise TimeoutError(f"{what} did not happen within {timeout} s")
         time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float = 10.0) -> None:
+    """SIGTERM and wait; SIGKILL if it will not go (a no-op for None or a process already gone)."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

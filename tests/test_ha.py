@@ -7,12 +7,13 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from tests.dbserver import MariaDBServer, PlantFactory
 from tests.harig import MASTER, SLAVE, Rig, rig
+from tests.service import wait_until
 
 pytestmark = pytest.mark.ha
 
@@ -140,15 +141,6 @@ NEW_MODEM = (  # as NMS Prime's GUI stores a new modem: every NOT NULL column se
 )
 
 
-def _until(check: Callable[[], bool], what: str, timeout: float = 60.0) -> float:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise TimeoutError(what)
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(the_rig: Rig) -> None:
     """With provha-daemon running as the service: a modem inserted on the database (as the GUI does) is in the
     slave's host file and has its config file within the measured time, and boots; deleted hard, its host entry and
@@ -159,8 +151,8 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     the_rig.wait_log("provha-daemon", r'"service.started"')
     inserted = time.monotonic()
     the_rig.db.execute(NEW_MODEM)  # as root, on the "master" connection
-    the_rig.timings["insert -> slave files have the new modem"] = _until(
-        lambda: "cm-100020" in host_file.read_text() and config_file.exists(), "the new modem on the slave"
+    the_rig.timings["insert -> slave files have the new modem"] = wait_until(
+        lambda: "cm-100020" in host_file.read_text() and config_file.exists(), 60.0, "the new modem on the slave"
     )
     the_rig.render_master()  # NMS Prime's master rebuilds its own files for the new modem
     the_rig.wait_log("dhcpd-master", r"Both servers normal")
@@ -172,8 +164,10 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     )
     assert got.returncode == 0 and _cm_mic_valid((the_rig.root / "n.cfg").read_bytes()), got.stderr
     the_rig.db.execute("DELETE FROM modem WHERE id = 100020")
-    the_rig.timings["hard delete -> gone from the slave"] = _until(
-        lambda: "cm-100020" not in host_file.read_text() and not config_file.exists(), "the hard delete on the slave"
+    the_rig.timings["hard delete -> gone from the slave"] = wait_until(
+        lambda: "cm-100020" not in host_file.read_text() and not config_file.exists(),
+        60.0,
+        "the hard delete on the slave",
     )
     assert daemon.popen.poll() is None
     assert "restart_failed" not in daemon.text()  # every restart of the slave's dhcpd worked
@@ -186,7 +180,7 @@ def _events(the_rig: Rig, name: str, after: int) -> list[dict[str, object]]:
 
 
 def _next_rebuild(the_rig: Rig, after: int, timeout: float = 60.0) -> dict[str, object]:
-    _until(lambda: bool(_events(the_rig, "rebuild.done", after)), "a rebuild", timeout)
+    wait_until(lambda: bool(_events(the_rig, "rebuild.done", after)), timeout, "a rebuild")
     return _events(the_rig, "rebuild.done", after)[0]
 
 
