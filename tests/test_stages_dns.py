@@ -181,3 +181,14 @@ async def test_a_slave_without_bind_still_gets_its_dhcp_files(tmp_path: Path, pl
         await rebuilder.rebuild(attempts=1)
     assert "dhcpd.conf" in result.written and not (setup.dns_dir / "conf").exists()
     assert [e["event"] for e in logs if e["event"] == "dns.named_missing"] == ["dns.named_missing"]
+
+
+async def test_a_pre_provha_database_gets_a_served_zone_without_updates(tmp_path: Path, plant_db: PlantFactory) -> None:
+    """The 2019 cmts generation has no provha table (own and peer from the config, no DNS secret anywhere): the DNS
+    set is rendered, passes the real named-checkconf, and takes no dynamic updates."""
+    extra = '[provha]\nown_ip = "10.0.0.2"\npeer_ip = "10.0.0.1"\n'
+    setup = write_config(tmp_path, plant_db("cmts"), extra_top=extra)
+    result = await Rebuilder(load_config(setup.config), frozenset()).rebuild(attempts=1)
+    conf = (setup.dns_dir / "conf" / "named-nmsprime.conf").read_text()
+    assert str(setup.dns_dir / "conf" / "named-nmsprime.conf") in result.written
+    assert "allow-update { none; };" in conf and "key " not in conf and "10.0.0.21/32;" in conf  # cmts-legacy's ip
