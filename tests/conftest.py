@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import structlog
 
+from tests import hareport
 from tests.dbserver import MariaDBServer, PlantFactory, free_port
 from tests.galera import PROVIDER, GaleraCluster
 
@@ -69,3 +71,34 @@ def _reset_structlog() -> Iterator[None]:
     structlog.reset_defaults()
     yield
     structlog.reset_defaults()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The HA rig's tests enter the HA report with their scenario number and the first line of their docstring."""
+    for item in items:
+        scenario = item.get_closest_marker("scenario")
+        if item.get_closest_marker("ha") is not None and scenario is not None:
+            doc = " ".join((getattr(item, "obj", None).__doc__ or item.name).split())
+            hareport.ENTRIES[item.nodeid] = hareport.Entry(str(scenario.args[0]), doc)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Each HA test's outcome and its time, set-up and tear-down included."""
+    entry = hareport.ENTRIES.get(report.nodeid)
+    if entry is None:
+        return
+    entry.seconds += report.duration
+    if (report.when == "call" or report.outcome != "passed") and entry.outcome in ("not run", "passed"):
+        entry.outcome = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the HA report after a run that ran the rig; write it where ``PROVHA_HA_REPORT`` says."""
+    if not any(entry.outcome != "not run" for entry in hareport.ENTRIES.values()):
+        return
+    terminalreporter.write_sep("=", "HA report")
+    for line in hareport.lines():
+        terminalreporter.write_line(line)
+    target = os.environ.get(hareport.REPORT_ENV)
+    if target:
+        hareport.write(Path(target))

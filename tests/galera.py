@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from pathlib import Path
 
-from tests.dbserver import MariaDBServer, PlantDB, free_port
+from tests.dbserver import MariaDBError, MariaDBServer, PlantDB, free_port
 
 PROVIDER = Path("/usr/lib/galera/libgalera_smm.so")
 
@@ -131,6 +132,49 @@ class GaleraCluster:
         self.node1.start()
         wait_state(self.node1, "Synced", self.timeout)
         wait_state(self.node2, "Synced", self.timeout)
+
+    def _with(self, node: MariaDBServer, prefix: str, value: str) -> None:
+        node.options = tuple(value if o.startswith(prefix) else o for o in node.options)
+
+    def _joiner(self, node: MariaDBServer) -> None:
+        self._with(
+            node,
+            "--wsrep_cluster_address=",
+            "--wsrep_cluster_address=gcomm://" + ",".join(f"127.0.0.1:{p}" for p in self.gcomm_ports),
+        )
+
+    def reboot_node2_alone(self, wait_prim_timeout: int = 5) -> str:
+        """Node 2's host reboots while node 1 is dead: it stops cleanly and starts again as an ordinary member,
+        finds no Primary component and gives up (``pc.wait_prim_timeout`` shortened to ``wait_prim_timeout`` s);
+        returns the end of its error log."""
+        self.node2.stop()
+        self._joiner(self.node2)
+        provider = next(o for o in self.node2.options if o.startswith("--wsrep_provider_options="))
+        self._with(self.node2, "--wsrep_provider_options=", f"{provider};pc.wait_prim_timeout=PT{wait_prim_timeout}S")
+        try:
+            self.node2.start()
+        except MariaDBError as exc:
+            return str(exc)
+        finally:
+            self._with(self.node2, "--wsrep_provider_options=", provider)
+        raise AssertionError("node 2 started alone although node 1 is dead")
+
+    def bootstrap_node2(self) -> None:
+        """The operator's way back after a full outage: node 2 (the one that saw the last commit) marked
+        ``safe_to_bootstrap`` in its grastate.dat and started as a new cluster (``--wsrep-new-cluster``, what
+        ``galera_new_cluster`` does), read-only again; node 1 rejoins it by IST or SST; both Synced."""
+        grastate = self.node2.datadir / "grastate.dat"
+        grastate.write_text(re.sub(r"safe_to_bootstrap: \d", "safe_to_bootstrap: 1", grastate.read_text()))
+        self.node2.options = (*self.node2.options, "--wsrep-new-cluster")
+        try:
+            self.node2.start()
+        finally:
+            self.node2.options = tuple(o for o in self.node2.options if o != "--wsrep-new-cluster")
+        wait_state(self.node2, "Synced", self.timeout)
+        self.node2.execute("SET GLOBAL read_only = ON")
+        self._joiner(self.node1)
+        self.node1.start()
+        wait_state(self.node1, "Synced", self.timeout)
 
     def wait_replicated(self) -> None:
         """Wait until node 2 has committed every write node 1 has committed (``wsrep_last_committed``)."""

@@ -26,11 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.dbserver import PlantDB
-from tests.helpers import Setup, write_config
+from tests import hareport
+from tests.dbserver import PlantDB, PlantFactory, free_port
+from tests.galera import GaleraCluster
+from tests.helpers import OMAPI_SECRET, Setup, write_config
+from tests.service import NotifySocket
 
 MASTER, SLAVE, CMTS = "10.0.0.1", "10.0.0.2", "10.0.0.10"
 CM_ROUTER = "10.10.0.1"
+# The failover timers the rig shortens (NMS Prime's values: max-response-delay 60, mclt 1800) so that a lone peer's
+# waits (startup, partner-down's mclt) fit a test run; both peers' files are rendered with them.
+RIG_TIMERS = {"max_response_delay": 10, "mclt": 20}
 DHCLIENT_CONF = """send vendor-class-identifier "docsis3.0";
 option vivso code 125 = string;
 request subnet-mask, routers, time-servers, time-offset, domain-name-servers, log-servers, vivso;
@@ -67,15 +73,31 @@ class Process:
 
 @dataclass
 class Rig:
-    """The namespaces, the files, the running daemons; see the module docstring."""
+    """The namespaces, the files, the running daemons; see the module docstring.
+
+    ``db`` is the plant as the slave's daemon reads it (Galera node 2, SELECT-only); ``writer`` the same plant on
+    node 1, where the tests write as NMS Prime's GUI does; ``master_config`` the master's view for its master role.
+    """
 
     root: Path
     db: PlantDB
+    writer: PlantDB
+    cluster: GaleraCluster | None
     setup: Setup
+    master_config: Path
     prefix: str
+    omapi: tuple[int, str] = (7911, "")  # the slave dhcpd's OMAPI port and secret
     processes: dict[str, Process] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
     answered: dict[str, set[str]] = field(default_factory=dict)  # MAC -> the servers that gave it a lease
+    notify: NotifySocket | None = None
+
+    def record(self, what: str, seconds: float) -> float:
+        """Put one measured time into the HA report (under the running test); returns it."""
+        return hareport.record(what, seconds)
+
+    def write(self, sql: str) -> None:
+        """Write on node 1, as NMS Prime's GUI on the master does."""
+        self.writer.execute(sql)
 
     def ns(self, role: str) -> str:
         return f"{self.prefix}-{role}"
@@ -113,16 +135,19 @@ class Rig:
         started = time.monotonic()
         process = self.processes[name]
         while not re.search(pattern, process.text()[after:]):
-            if process.popen.poll() is not None:
+            # the slave's dhcpd is restarted by the daemon (its restart command): its first process may be gone
+            if process.popen.poll() is not None and name != "dhcpd-slave":
                 raise RuntimeError(f"{name} exited:\n{process.text()[-3000:]}")
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"{name}: no {pattern!r} within {timeout} s:\n{process.text()[-3000:]}")
             time.sleep(0.05)
         return time.monotonic() - started
 
-    def lease(self, mac: str, timeout: float = 30.0) -> dict[str, str]:
+    def lease(self, mac: str, timeout: float = 30.0, renew: bool = False) -> dict[str, str]:
         """The modem with ``mac`` asks for a lease through the CMTS (dhclient with its own script, config and lease
-        file: the host is never touched); the variables the script saw, and the modem's interface configured."""
+        file: the host is never touched); the variables the script saw, and the modem's interface configured.
+        ``renew``: the modem keeps its previous lease and asks for that address again (INIT-REBOOT), as a modem
+        that reboots or renews does."""
         modem = self.ns("modem")
         ip("-n", modem, "link", "set", "m0", "down")
         ip("-n", modem, "addr", "flush", "dev", "m0")
@@ -132,7 +157,8 @@ class Rig:
         env.unlink(missing_ok=True)
         script = self.root / "dhclient-script"
         leases = self.root / f"dhclient-{mac.replace(':', '')}.leases"
-        leases.unlink(missing_ok=True)
+        if not renew:
+            leases.unlink(missing_ok=True)
         argv = ["dhclient", "-4", "-1", "-v", "-cf", str(self.root / "dhclient.conf"), "-lf", str(leases)]
         argv += ["-pf", str(self.root / "dhclient.pid"), "-sf", str(script), "m0"]
         done = subprocess.run(
@@ -163,32 +189,68 @@ class Rig:
             f'if [ -f {pid} ]; then old=$(cat {pid}); kill "$old" 2>/dev/null; '
             # gone, or a zombie the rig has not reaped yet (the first dhcpd is the rig's child)
             'while [ -e /proc/"$old" ] && ! grep -q "^State:.*Z" /proc/"$old"/status 2>/dev/null; do sleep 0.05; done; '
-            "fi\n"
+            # a zombie still answers kill -0: dhcpd would take it for a running server ("already running")
+            f"rm -f {pid}; fi\n"
             f"setsid ip netns exec {self.ns('slave')} dhcpd -f -d -4 -cf {conf} -lf {leases} -pf {pid} v0 "
             f">> {log} 2>&1 < /dev/null &\n"
         )
         script.chmod(0o755)
         return script
 
-    def daemon(self) -> Process:
-        """provha-daemon as the service (a real process in the root namespace, reading the plant's database),
-        restarting the slave's dhcpd in its namespace through ``restart_script``."""
+    def configure_daemon(self, dhcpd: str = "dhcpd", restart: Path | None = None) -> None:
+        """The service's config: the slave's dhcpd restarted in its namespace (``restart``, by default
+        ``restart_script``), ``dhcpd`` the program for ``dhcpd -t``; the rest as ``write_config`` made it."""
         config = self.setup.config
-        text = config.read_text()
-        text = re.sub(r"restart_command = \[[^]]*\]", f'restart_command = ["{self.restart_script()}"]', text)
+        text = config.read_text().split("\n[service]\n")[0]
+        script = restart or self.restart_script()
+        text = re.sub(r"restart_command = \[[^]]*\]", f'restart_command = ["{script}"]', text)
         text = re.sub(r"check_command = \[[^]]*\]", 'check_command = ["/bin/true"]', text)
-        # the rig's config has no [service] table yet (write_config without one)
+        text = re.sub(r'(?m)^dhcpd = ".*"\n', "", text).replace("[dhcp]\n", f'[dhcp]\ndhcpd = "{dhcpd}"\n', 1)
         config.write_text(
             text + f'\n[service]\nstate_file = "{self.root / "state.json"}"\nmin_restart_interval = 0.0\n'
         )
+
+    def restart_slave_dhcpd(self) -> None:
+        """Restart the slave's dhcpd the way the daemon does (``restart_script``)."""
+        subprocess.run([str(self.restart_script())], check=True, timeout=30)
+
+    def slave_dhcpd_pid(self) -> int:
+        """The pid of the slave's running dhcpd (its pid file; a restart just begun writes a new one)."""
+        pid = self.root / "slave.pid"
+        deadline = time.monotonic() + 30
+        while not (pid.exists() and pid.read_text().strip()):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the slave's dhcpd wrote no pid file")
+            time.sleep(0.05)
+        return int(pid.read_text().strip())
+
+    def omshell(self, *commands: str) -> str:
+        """Type ``commands`` into omshell on the slave (its OMAPI, its key), as the README tells the operator."""
+        port, secret = self.omapi
+        script = "\n".join(["server 127.0.0.1", f"port {port}", f"key slave_omapi_key {secret}", "connect", *commands])
+        done = subprocess.run(
+            ["ip", "netns", "exec", self.ns("slave"), "omshell"], input=script + "\n", capture_output=True, text=True
+        )
+        return done.stdout + done.stderr
+
+    def daemon(self, watchdog_usec: int = 300_000_000) -> Process:
+        """provha-daemon as the service (a real process in the root namespace, reading node 2) under a real
+        NOTIFY_SOCKET and watchdog, restarting the slave's dhcpd in its namespace through ``restart_script``."""
+        if "\n[service]\n" not in self.setup.config.read_text():
+            self.configure_daemon()
+        if self.notify is None:
+            self.notify = NotifySocket(self.root / "notify.sock")
+        env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")}
+        env |= {"NOTIFY_SOCKET": str(self.notify.path), "WATCHDOG_USEC": str(watchdog_usec)}
         log = self.root / "provha-daemon.log"
         out = log.open("ab")
         popen = subprocess.Popen(
-            [sys.executable, "-m", "provha_daemon", "--config", str(config)],
+            [sys.executable, "-m", "provha_daemon", "--config", str(self.setup.config)],
             stdout=out,
             stderr=out,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env=env,
         )
         out.close()
         process = Process("provha-daemon", popen, log)
@@ -196,12 +258,13 @@ class Rig:
         return process
 
     def render_master(self) -> None:
-        """What NMS Prime's master does after a change: its files anew (here: our master role), dhcpd restarted."""
-        program = [sys.executable, "-m", "provha_daemon", "--config", str(self.setup.config)]
-        done = subprocess.run([*program, "--render-master", str(self.master_dir)], capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        """What NMS Prime's master does after a change: its files anew (here: our master role), dhcpd restarted;
+        returns once the pair is normal again."""
+        _render_master(self.master_config, self.master_dir)
         self.processes["dhcpd-master"].stop()
+        offset = len(self.processes["dhcpd-master"].text())
         self.dhcpd("master")
+        self.wait_log("dhcpd-master", r"Both servers normal", after=offset)
 
     def in_modem(self, *argv: str, timeout: float = 30.0) -> subprocess.CompletedProcess[bytes]:
         """Run ``argv`` in the modem's namespace."""
@@ -212,10 +275,18 @@ class Rig:
     def close(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+        if self.notify is not None:
+            self.notify.close()
         # the dhcpd the daemon's restart command started (not one of ours): every process reading the rig's files
         subprocess.run(["pkill", "-KILL", "-f", "--", f"-cf {self.root}/"], check=False)
         for role in ("master", "slave", "cmts", "modem"):
             subprocess.run(["ip", "netns", "del", self.ns(role)], check=False, capture_output=True)
+
+
+def _render_master(config: Path, out: Path) -> None:
+    program = [sys.executable, "-m", "provha_daemon", "--config", str(config)]
+    done = subprocess.run([*program, "--render-master", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def _network(prefix: str) -> None:
@@ -263,13 +334,35 @@ def _time_service(the: Rig) -> None:
 
 
 @contextlib.contextmanager
-def rig(db: PlantDB) -> Iterator[Rig]:
+def galera_rig() -> Iterator[Rig]:
+    """A 2-node Galera cluster with the seeded plant written on node 1, and the rig on it: the slave's daemon
+    reads node 2 (read-only, SELECT-only user), the master's role renders from node 1."""
+    base = Path(tempfile.mkdtemp(prefix="provha-ha-galera-"))
+    base.chmod(0o755)  # mariadbd runs as mysql and must reach its datadirs
+    cluster = GaleraCluster(base)
+    try:
+        cluster.start()
+        factory = PlantFactory(cluster.node1)
+        plant = factory("netgw")
+        cluster.wait_replicated()
+        with rig(cluster.on_node2(plant), plant, cluster) as up:
+            yield up
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def rig(db: PlantDB, writer: PlantDB | None = None, cluster: GaleraCluster | None = None) -> Iterator[Rig]:
     """The rig up to both dhcpd "normal" and the relay running; torn down (namespaces deleted) on exit."""
     root = Path(tempfile.mkdtemp(prefix="provha-ha-"))
     root.chmod(0o755)  # tftpd and chronyd drop their privileges and must reach the files
     prefix = f"pha{os.getpid() % 100000}"
-    setup = write_config(root / "cfg", db)
-    the = Rig(root, db, setup, prefix)
+    port = free_port()
+    timers = "".join(f"{key} = {value}\n" for key, value in RIG_TIMERS.items())
+    setup = write_config(root / "cfg", db, extra_dhcp=f"omapi_port = {port}\n{timers}")
+    master_config = write_config(root / "cfg-master", writer or db, extra_dhcp=timers).config
+    the = Rig(root, db, writer or db, cluster, setup, master_config, prefix, (port, OMAPI_SECRET))
     try:
         _network(prefix)
         (root / "dhclient.conf").write_text(DHCLIENT_CONF)
@@ -282,14 +375,13 @@ def rig(db: PlantDB) -> Iterator[Rig]:
         program = [sys.executable, "-m", "provha_daemon", "--config", str(setup.config)]
         slave = subprocess.run([*program, "--once"], capture_output=True, text=True, check=False)
         assert slave.returncode in (0, 4), slave.stdout[-3000:] + slave.stderr[-3000:]  # 4: the plant's bad rows
-        master = subprocess.run([*program, "--render-master", str(the.master_dir)], capture_output=True, text=True)
-        assert master.returncode == 0, master.stdout[-3000:] + master.stderr[-3000:]
+        _render_master(master_config, the.master_dir)
         started = time.monotonic()
         the.dhcpd("master")
         the.dhcpd("slave")
         for role in ("master", "slave"):
             the.wait_log(f"dhcpd-{role}", r"Both servers normal")
-        the.timings["failover to normal (cold pair)"] = time.monotonic() - started
+        the.record("failover to normal (cold pair)", time.monotonic() - started)
         the.start("dhcrelay", "cmts", ["dhcrelay", "-4", "-d", "-id", "cab0", "-iu", "srv", MASTER, SLAVE])
         the.wait_log("dhcrelay", r"Sending on|Listening on")
         for role, address in (("master", MASTER), ("slave", SLAVE)):
@@ -297,6 +389,19 @@ def rig(db: PlantDB) -> Iterator[Rig]:
             tftpd = ["in.tftpd", "--foreground", "--listen", "--address", f"{address}:69", "--secure", "-u", "tftp"]
             the.start(f"tftpd-{role}", role, [*tftpd, str(setup.tftp_dir)])
         _time_service(the)
+        # The daemon asks dhcpd's OMAPI on 127.0.0.1 of its own namespace: forward that port into the slave's.
+        inner = f"EXEC:ip netns exec {the.ns('slave')} socat STDIO TCP\\:127.0.0.1\\:{port}"
+        the.processes["omapi-forward"] = Process(
+            "omapi-forward",
+            subprocess.Popen(
+                ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", inner],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            ),
+            root / "omapi-forward.log",
+        )
         yield the
     finally:
         the.close()
