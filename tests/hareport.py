@@ -21,11 +21,11 @@ class Entry:
     title: str
     outcome: str = "not run"
     seconds: float = 0.0
-    times: list[tuple[str, float]] = field(default_factory=list)
+    times: list[tuple[str, float, str]] = field(default_factory=list)
 
 
 ENTRIES: dict[str, Entry] = {}
-_SETUP: list[tuple[str, float]] = []
+_SETUP: list[tuple[str, float, str]] = []
 
 
 def _current() -> tuple[str, str]:
@@ -35,14 +35,18 @@ def _current() -> tuple[str, str]:
     return nodeid, phase.strip("()")
 
 
-def record(what: str, seconds: float) -> float:
-    """Record one measured time under the running test (a fixture's setup: under the rig itself)."""
+def record(what: str, value: float, unit: str = "s") -> float:
+    """Record one measured value under the running test (a fixture's setup: under the rig itself)."""
     nodeid, phase = _current()
     if phase == "call" and nodeid in ENTRIES:
-        ENTRIES[nodeid].times.append((what, seconds))
+        ENTRIES[nodeid].times.append((what, value, unit))
     else:
-        _SETUP.append((what, seconds))
-    return seconds
+        _SETUP.append((what, value, unit))
+    return value
+
+
+def _value(value: float, unit: str) -> str:
+    return f"{value:.2f} s" if unit == "s" else f"{value:g} {unit}"
 
 
 def lines() -> list[str]:
@@ -61,14 +65,14 @@ def lines() -> list[str]:
     out += ["", "## Measured times", ""]
     if _SETUP:
         out.append(f"**{RIG}**")
-        out += [f"- {what}: {seconds:.2f} s" for what, seconds in _SETUP]
+        out += [f"- {what}: {_value(value, unit)}" for what, value, unit in _SETUP]
         out.append("")
     for nodeid, entry in _in_order():
         if entry.times:
             out.append(
                 f"**Scenario {entry.scenario}** (`{nodeid.rsplit('::', 1)[-1]}`, {entry.outcome}): {entry.title}"
             )
-            out += [f"- {what}: {seconds:.2f} s" for what, seconds in entry.times]
+            out += [f"- {what}: {_value(value, unit)}" for what, value, unit in entry.times]
             out.append("")
     total = sum(entry.seconds for entry in ENTRIES.values())
     out.append(f"Total time of the `ha` tests, set-up and tear-down included: {total:.0f} s.")

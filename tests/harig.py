@@ -91,9 +91,9 @@ class Rig:
     answered: dict[str, set[str]] = field(default_factory=dict)  # MAC -> the servers that gave it a lease
     notify: NotifySocket | None = None
 
-    def record(self, what: str, seconds: float) -> float:
-        """Put one measured time into the HA report (under the running test); returns it."""
-        return hareport.record(what, seconds)
+    def record(self, what: str, value: float, unit: str = "s") -> float:
+        """Put one measured value (seconds unless ``unit`` says else) into the HA report; returns it."""
+        return hareport.record(what, value, unit)
 
     def write(self, sql: str) -> None:
         """Write on node 1, as NMS Prime's GUI on the master does."""
@@ -369,7 +369,8 @@ def rig(db: PlantDB, writer: PlantDB | None = None, cluster: GaleraCluster | Non
         script = root / "dhclient-script"
         script.write_text(
             f"#!/bin/sh\nenv | grep -E '^(reason|new_)' | sort > {root}/lease.env.tmp\n"
-            f'[ "$reason" = BOUND ] && mv {root}/lease.env.tmp {root}/lease.env\nexit 0\n'
+            # BOUND: a new lease; REBOOT: the modem's previous address confirmed (INIT-REBOOT)
+            f'case "$reason" in BOUND|REBOOT) mv {root}/lease.env.tmp {root}/lease.env;; esac\nexit 0\n'
         )
         script.chmod(0o755)
         program = [sys.executable, "-m", "provha_daemon", "--config", str(setup.config)]

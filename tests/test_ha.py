@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -339,3 +342,212 @@ def test_a_slave_rebooted_while_node_1_is_dead_reaches_ready_and_recovers_after_
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     wait_until(lambda: "cm-100022" in host_file.read_text(), 60.0, "a write after the bootstrap")
     assert the_rig.processes["provha-daemon"].popen.poll() is None
+
+
+def _health(the_rig: Rig) -> tuple[int, str]:
+    """``provha-daemon --health`` against the running service's state file: its exit code and line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "provha_daemon", "--config", str(the_rig.setup.config), "--health"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout.strip()
+
+
+def _kill_master(the_rig: Rig) -> float:
+    """SIGKILL the master's dhcpd; the seconds until the slave's dhcpd says it is alone."""
+    slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
+    the_rig.processes["dhcpd-master"].popen.kill()
+    the_rig.processes["dhcpd-master"].popen.wait()
+    return the_rig.wait_log("dhcpd-slave", r"I move from normal to communications-interrupted", after=slave_log)
+
+
+def _master_back(the_rig: Rig) -> float:
+    """Start the master's dhcpd again on its leases file; the seconds until both peers are normal."""
+    offset = len(the_rig.processes["dhcpd-master"].text())
+    the_rig.dhcpd("master")
+    return the_rig.wait_log("dhcpd-master", r"Both servers normal", timeout=180.0, after=offset)
+
+
+def _fetch_config(the_rig: Rig, server: str, hostname: str) -> bytes:
+    """The modem's TFTP download of its config file from ``server``."""
+    fetched = the_rig.root / f"tftp-{hostname}.cfg"
+    fetched.unlink(missing_ok=True)
+    got = the_rig.in_modem("tftp", server, "-m", "binary", "-c", "get", f"cm/{hostname}.cfg", str(fetched))
+    assert got.returncode == 0 and fetched.exists(), got.stderr
+    return fetched.read_bytes()
+
+
+@pytest.mark.scenario("3")
+def test_the_master_dies_and_the_slave_alone_renews_its_modems_with_config_and_time(the_rig: Rig) -> None:
+    """The master's dhcpd is killed: the slave moves to communications-interrupted at once, says so in STATUS and
+    --health (dhcpd's failover state over OMAPI), and the modems the master answered while both were up renew their
+    address from the slave alone (INIT-REBOOT, the same address), fetch their config from it with a valid CM MIC and
+    get its RFC 868 time."""
+    _daemon(the_rig)
+    assert the_rig.notify is not None
+    before = {mac: the_rig.lease(mac) for mac in MODEMS}
+    masters = [mac for mac, lease in before.items() if lease["new_dhcp_server_identifier"] == MASTER]
+    assert masters, "the split gives the master some of the modems"
+    seen = len(the_rig.notify.lines())
+    killed = time.monotonic()
+    the_rig.record("master killed -> slave in communications-interrupted", _kill_master(the_rig))
+    for mac in masters:
+        slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
+        lease = the_rig.lease(mac, renew=True)
+        assert lease["reason"] == "REBOOT", lease
+        acked = (the_rig.root / "dhcpd-slave.log").read_text()[slave_log:]
+        assert f"DHCPACK on {before[mac]['new_ip_address']} to {mac}" in acked, acked[-2000:]
+        if mac == masters[0]:
+            the_rig.record("master killed -> a modem of the master's renewed at the slave", time.monotonic() - killed)
+        assert lease["new_dhcp_server_identifier"] == SLAVE and lease["new_next_server"] == SLAVE
+        assert lease["new_ip_address"] == before[mac]["new_ip_address"]  # the binding the master made, renewed
+        assert lease["new_time_servers"].split() == [SLAVE, MASTER]
+        assert _cm_mic_valid(_fetch_config(the_rig, SLAVE, MODEMS[mac]))
+    assert abs(_rfc868_offset(the_rig)) < 2
+    status = _status_after(the_rig, seen, "dhcpd failover communications-interrupted")
+    the_rig.record("master killed -> STATUS shows communications-interrupted", time.monotonic() - killed)
+    code, line = _health(the_rig)
+    assert code == 1 and "communications-interrupted" in line, (code, line, status)
+
+
+@pytest.mark.scenario("3")
+def test_while_the_master_is_dead_only_a_real_dhcpd_change_restarts_the_slave_and_a_new_modem_boots(
+    the_rig: Rig,
+) -> None:
+    """With the master dead, a change that touches no dhcpd input (a configfile's text) rebuilds the config files
+    without restarting the slave's dhcpd; a new modem does restart it (its host entry is new), and the restarted
+    peer, without its partner, passes through startup before it serves again: the new modem then boots from the
+    slave alone. Both costs are measured."""
+    offset = _daemon(the_rig)
+    pid = the_rig.slave_dhcpd_pid()
+    config = the_rig.setup.tftp_dir / "cm" / "cm-100001.cfg"
+    old_config = config.read_bytes()
+    the_rig.write(
+        "UPDATE configfile SET text = REPLACE(text, 'GlobalPrivacyEnable 1;', 'GlobalPrivacyEnable 0;'), "
+        "updated_at = NOW() WHERE id = 3"
+    )
+    done = _next_rebuild(the_rig, offset, "configfile")
+    assert done["restarted"] is False and done["changed"] == [], done
+    assert config.read_bytes() != old_config
+    assert the_rig.slave_dhcpd_pid() == pid  # not restarted
+    offset = len(the_rig.processes["provha-daemon"].text())
+    slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
+    inserted = time.monotonic()
+    _insert_modem(the_rig, 100023, "00:11:22:33:44:23")
+    done = _next_rebuild(the_rig, offset, "modem")
+    assert done["restarted"] is True, done
+    restarted = time.monotonic()
+    the_rig.record(
+        "master dead: restarted slave dhcpd in startup -> communications-interrupted again",
+        the_rig.wait_log(
+            "dhcpd-slave", r"I move from startup to communications-interrupted", timeout=120.0, after=slave_log
+        ),
+    )
+    lease = the_rig.lease("00:11:22:33:44:23", timeout=60.0)
+    the_rig.record("master dead: slave dhcpd restarted -> the new modem has its lease", time.monotonic() - restarted)
+    the_rig.record("master dead: insert on node 1 -> the new modem has its lease", time.monotonic() - inserted)
+    assert lease["new_dhcp_server_identifier"] == SLAVE and lease["new_filename"] == "cm/cm-100023.cfg"
+    assert _cm_mic_valid(_fetch_config(the_rig, SLAVE, "cm-100023"))
+    the_rig.record("master back -> both normal", _master_back(the_rig))
+
+
+SPARE = [f"00:11:22:33:55:{n:02x}" for n in range(16)]  # modems that use up the slave's share of a small pool
+
+
+@pytest.mark.scenario("3")
+def test_a_lone_slave_allocates_only_its_share_until_partner_down_is_declared(the_rig: Rig) -> None:
+    """In communications-interrupted the slave gives new modems addresses only from its own share of a pool (what
+    pool balancing gave it): with the CM pool made small, the new modems past that share get nothing; once the
+    operator declares partner-down with the README's omshell commands the slave, after mclt, serves the next one
+    from the master's share too. The master back, the pair recovers to normal."""
+    _daemon(the_rig)
+    rows = ", ".join(
+        f"({100100 + n}, NOW(), NOW(), NULL, 'Reserve', 'cm-{100100 + n}', 500001, '{mac}', 0, 1, 3, 1, 0, 0)"
+        for n, mac in enumerate(SPARE)
+    )
+    written = time.monotonic()
+    the_rig.write(NEW_MODEM.split(" VALUES ")[0] + " VALUES " + rows)
+    the_rig.write("UPDATE ippool SET ip_pool_end = '10.10.0.29', updated_at = NOW() WHERE id = 1")  # 20 addresses
+    wait_until(
+        lambda: (
+            "10.10.0.29;" in (the_rig.setup.dhcp_dir / "cmts_gws" / "1.conf").read_text()
+            and "cm-100115" in (the_rig.setup.dhcp_dir / "modems-host.conf").read_text()
+        ),
+        60.0,
+        "the small pool on the slave",
+    )
+    master_log = len(the_rig.processes["dhcpd-master"].text())
+    the_rig.render_master()
+    the_rig.wait_log("dhcpd-master", r"balanced pool \S+ cmts-north\s+total 20 ", timeout=60.0, after=master_log)
+    line = re.findall(r"balanced pool \S+ cmts-north\s+total 20 .*", the_rig.processes["dhcpd-master"].text())[-1]
+    share = int(re.search(r"backup (\d+)", line).group(1))  # type: ignore[union-attr]
+    the_rig.record(
+        "small pool and 16 modems written on node 1 -> both peers run it, balanced", time.monotonic() - written
+    )
+    assert 0 < share < len(SPARE), line
+    _kill_master(the_rig)
+    served = []
+    for mac in SPARE:
+        try:
+            lease = the_rig.lease(mac, timeout=8.0)
+        except AssertionError:
+            break
+        assert lease["new_dhcp_server_identifier"] == SLAVE
+        served.append(lease["new_ip_address"])
+    slave_text = (the_rig.root / "dhcpd-slave.log").read_text()
+    assert "no free leases" in slave_text or "peer holds all free leases" in slave_text
+    the_rig.record(
+        "communications-interrupted: new modems the slave served (its share of 20 addresses)", len(served), "modems"
+    )
+    assert len(served) == share, (served, line)
+    waiting = SPARE[len(served)]
+    slave_log = len(slave_text)
+    declared = time.monotonic()
+    out = the_rig.omshell("new failover-state", 'set name = "dhcpd-failover"', "open", "set local-state = 4", "update")
+    the_rig.wait_log("dhcpd-slave", r"I move from communications-interrupted to partner-down", after=slave_log)
+    the_rig.record("omshell partner-down typed -> slave in partner-down", time.monotonic() - declared)
+    assert "local-state" in out, out  # omshell reached dhcpd's failover-state object
+    lease = _lease_within(the_rig, waiting, 120.0)
+    the_rig.record(
+        "omshell partner-down -> a modem past the share has its lease (mclt 20 s)", time.monotonic() - declared
+    )
+    assert lease["new_dhcp_server_identifier"] == SLAVE
+    the_rig.record("master back after partner-down -> both normal", _master_back(the_rig))
+
+
+def _lease_within(the_rig: Rig, mac: str, timeout: float) -> dict[str, str]:
+    """The modem keeps asking (as a modem does) until it has a lease or ``timeout`` is over."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return the_rig.lease(mac, timeout=8.0)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
+@pytest.mark.scenario("3")
+def test_auto_partner_down_makes_the_lone_slave_take_over_the_pools_by_itself(the_rig: Rig) -> None:
+    """With ``dhcp.auto_partner_down`` set (here 5 s; off by default, as NMS Prime), a configuration reload renders
+    it into the slave's failover peer; the master killed, the slave moves from communications-interrupted to
+    partner-down by itself after that time; the master back, the pair recovers to normal."""
+    offset = _daemon(the_rig)
+    config = the_rig.setup.config
+    config.write_text(config.read_text().replace("[dhcp]\n", "[dhcp]\nauto_partner_down = 5\n", 1))
+    slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
+    the_rig.processes["provha-daemon"].popen.send_signal(signal.SIGHUP)
+    done = _next_rebuild(the_rig, offset, "periodic")
+    assert "failover.conf" in list(done["changed"]) and done["restarted"] is True, done  # type: ignore[call-overload]
+    assert "auto-partner-down 5;" in (the_rig.setup.dhcp_dir / "failover.conf").read_text()
+    the_rig.wait_log("dhcpd-slave", r"Both servers normal", after=slave_log)
+    slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
+    killed = time.monotonic()
+    _kill_master(the_rig)
+    the_rig.record(
+        "auto_partner_down 5: master killed -> slave in partner-down by itself",
+        the_rig.wait_log("dhcpd-slave", r"I move from communications-interrupted to partner-down", after=slave_log),
+    )
+    assert time.monotonic() - killed >= 5
+    the_rig.record("master back after auto partner-down -> both normal", _master_back(the_rig))
