@@ -63,6 +63,9 @@ class DatabaseConfig:
     connect_timeout: float = 5.0
     query_timeout: float = 30.0
     require_synced: bool = True
+    # read a Galera node outside the Primary component (a 2-node cluster that lost its other node) with
+    # wsrep_dirty_reads: its last replicated state, instead of keeping the files until it is Synced again
+    dirty_reads: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +355,7 @@ def _database(sec: _Section, env: Mapping[str, str]) -> DatabaseConfig:
         connect_timeout=_positive(sec, "connect_timeout", sec.get("connect_timeout", float, d.connect_timeout)),
         query_timeout=_positive(sec, "query_timeout", sec.get("query_timeout", float, d.query_timeout)),
         require_synced=sec.get("require_synced", bool, d.require_synced),
+        dirty_reads=sec.get("dirty_reads", bool, d.dirty_reads),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import structlog
 
 from provha_daemon.config import Config, load_config
+from provha_daemon.db import DIRTY_EFFECT
 from provha_daemon.errors import (
     ConfigError,
     DatabaseError,
@@ -244,8 +245,10 @@ class Service:
             if decision is not None:
                 await self._rebuild(decision, now, wall)
             failures = scheduler.failures
-            event = scheduler.db_ok(self.poller.node, wall)
-            if event:
+            event = scheduler.db_ok(self.poller.node, wall, seen.dirty)
+            if event == "db.dirty_reads":
+                log.warning(event, node=self.poller.node, reason=seen.dirty, effect=DIRTY_EFFECT)
+            elif event:
                 log.info(event, node=self.poller.node, after_failures=failures)
         except (DatabaseError, SchemaError) as exc:
             self._sync_role()

@@ -20,6 +20,8 @@ from provha_daemon.writer import write_file
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 FAILOVER = "dhcpd failover"  # the fact the DHCP stage reports: dhcpd's failover state, read over OMAPI
+# STATUS= and --health while a Galera node outside the Primary component is read (database.dirty_reads)
+DIRTY_STATUS = "db not synced, dirty reads"
 # Results of the last rebuild that mean the live files are not what the database says.
 FAILED_RESULTS = frozenset({"rejected", "restart_failed", "refused", "error"})
 
@@ -32,7 +34,7 @@ class State:
     started: float = field(default_factory=time.time)
     role: str = "unknown"
     role_detail: str = ""
-    db: str = "unknown"  # ok | stale | not_synced | unknown
+    db: str = "unknown"  # ok | dirty (read with database.dirty_reads) | stale | not_synced | unknown
     db_node: str = ""
     db_error: str = ""
     db_since: float = field(default_factory=time.time)  # when db entered its current state
@@ -69,6 +71,15 @@ def _ago(then: float | None, now: float) -> str:
     return f"{seconds / 3600:.1f} h ago"
 
 
+def _database(db: str, node: str, seconds: float) -> str:
+    """The database's health as the one line shows it."""
+    if db == "ok":
+        return f"db ok ({node})"
+    if db == "dirty":
+        return f"{DIRTY_STATUS} ({node}) for {seconds:.0f} s"
+    return f"db {db} for {seconds:.0f} s"
+
+
 def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
     """The Nagios code and one line for a state file's content."""
     now = time.time() if now is None else now
@@ -81,8 +92,7 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
         perf = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
         restart = data.get("last_restart_seconds")
         facts = (
-            f"role {data.get('role', '?')}, db {db}"
-            + (f" for {db_for:.0f} s" if db != "ok" else f" ({data.get('db_node', '')})")
+            f"role {data.get('role', '?')}, {_database(db, str(data.get('db_node', '')), db_for)}"
             + f", last rebuild {_ago(data.get('last_rebuild'), now)} {result or '-'}"
             + (f", last dhcpd restart {_ago(data.get('last_restart'), now)} ({restart:.1f} s)" if restart else "")
             + "".join(f", {k} {v}" for k, v in sorted((data.get("facts") or {}).items()))
@@ -100,7 +110,9 @@ def evaluate(data: dict[str, Any], now: float | None = None) -> tuple[int, str]:
     elif result in FAILED_RESULTS:
         code, why = CRITICAL, f"last apply failed: {data.get('last_error', '')}"
     elif db != "ok" and db_for >= stale_warning:
-        code, why = WARNING, f"database {db}: {data.get('db_error', '')}"
+        # read dirty: the files follow the node's last replicated state, not the master's writes since the split
+        label = DIRTY_STATUS.removeprefix("db ") if db == "dirty" else db
+        code, why = WARNING, f"database {label}: {data.get('db_error', '')}"
     elif data.get("role") != "slave":
         code, why = WARNING, f"role {data.get('role')}: {data.get('role_detail', '')}"
     elif failover and not failover.startswith(("normal", "unknown")):

@@ -30,6 +30,7 @@ class Seen:
     relevant: set[str] = field(default_factory=set)  # those some stage renders from
     settled: bool = True  # the database's hot second is over: a snapshot now sees all of it
     reconnected: bool = False  # a new connection after a lost one: changes meanwhile went unseen
+    dirty: str = ""  # why the node is read dirty (database.dirty_reads, outside the Primary component), '' if not
     queries: int = 0  # statements the poll ran
 
 
@@ -73,7 +74,7 @@ class Poller:
         try:
             scanner = self.session.scanner
             poll = await self.detector.poll(self.session.query, now, scanner.query if scanner else None)
-            self.session.check_ready(poll.status)
+            seen.dirty = self.session.check_ready(poll.status)
         except (DatabaseError, SchemaError):
             self.close()
             raise

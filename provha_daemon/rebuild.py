@@ -126,6 +126,7 @@ class Rebuilder:
         # service decide alike); the device left out gets no config either
         drop_duplicate_macs(plant, self._live_host_macs)
         result.node, result.counts, result.skipped = snapshot.node, plant.counts(), list(plant.skipped)
+        result.dirty = snapshot.dirty
         result.durations["db"] = time.perf_counter() - started
         run = Run(plant, self.roles, result, full=full, force=force, allow_restart=allow_restart, dry_run=dry_run)
         rows = self.row_failures

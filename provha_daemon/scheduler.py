@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from provha_daemon.backoff import backoff
 from provha_daemon.config import ServiceConfig
-from provha_daemon.health import State
+from provha_daemon.health import DIRTY_STATUS, State
 
 DEFAULT_REBUILD_INTERVAL = 3600
 _EPSILON = 1e-3  # a poll that lands a hair before the quiet period ends still counts as quiet
@@ -212,12 +212,17 @@ class Scheduler:
 
     # -- database health --------------------------------------------------------------------------------------
 
-    def db_ok(self, node: str | None, wall: float) -> str | None:
-        """An iteration reached the database; the event to log when its health changed (db.ok, db.back)."""
+    def db_ok(self, node: str | None, wall: float, dirty: str = "") -> str | None:
+        """An iteration reached the database (``dirty``: why it reads a Galera node outside the Primary component,
+        ``database.dirty_reads``); the event to log when its health changed (db.ok, db.back, db.dirty_reads)."""
         s = self.state
         event = None
-        if self.failures or s.db != "ok":
-            event = "db.back" if s.db in ("stale", "not_synced") else "db.ok"
+        if dirty:
+            if s.db != "dirty":
+                event, s.db, s.db_since = "db.dirty_reads", "dirty", wall
+            s.db_error = dirty
+        elif self.failures or s.db != "ok":
+            event = "db.back" if s.db in ("stale", "not_synced", "dirty") else "db.ok"
             s.db, s.db_since, s.db_error = "ok", wall, ""
         s.db_node = node or s.db_node
         self.failures = 0
@@ -243,10 +248,15 @@ class Scheduler:
     def status_line(self, wall: float) -> str:
         """The one-line STATUS= for systemctl status."""
         s = self.state
-        db = f"db ok ({s.db_node})" if s.db == "ok" else f"db {s.db.replace('_', ' ')} for {wall - s.db_since:.0f}s"
+        if s.db == "ok":
+            db = f"db ok ({s.db_node})"
+        elif s.db == "dirty":
+            db = f"{DIRTY_STATUS} ({s.db_node}) for {wall - s.db_since:.0f}s"
+        else:
+            db = f"db {s.db.replace('_', ' ')} for {wall - s.db_since:.0f}s"
         if s.role == "slave":
             role = "slave"
-        elif s.db == "ok":
+        elif s.db in ("ok", "dirty"):
             role = f"role {s.role}: {s.role_detail}"
         else:
             role = f"role {s.role}, waiting for database"

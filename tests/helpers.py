@@ -92,6 +92,7 @@ def write_config(
     chrony_dir: Path | None = None,
     chronyc: list[str] | None = None,
     extra_dns: str = "",
+    extra_database: str = "",
 ) -> Setup:
     """A complete test config: read-only DB user, output under tmp_path, recording restart/check commands."""
     dhcp_dir = tmp_path / "etc" / "dhcp-nmsprime"
@@ -116,7 +117,7 @@ def write_config(
         f'role = "slave"\n{extra_top}\n'
         f'[nmsprime]\nenv_dir = "{env_dir}"\n'
         f'[database]\nhosts = [{host_list}]\nport = {db.port}\nname = "{db.name}"\nuser = "{db.user}"\n'
-        f'password = "{db.password}"\nconnect_timeout = 2.0\nquery_timeout = 10.0\n'
+        f'password = "{db.password}"\nconnect_timeout = 2.0\nquery_timeout = 10.0\n{extra_database}'
         f'[dhcp]\ndir = "{dhcp_dir}"\nrestart_command = ["{restart.script}"]\n'
         f'check_command = ["{check.script}", "is-active"]\ncheck_delay = 0.0\n'
         f'server_fqdn = "slave.nmsprime.test"\ntime_offset = 3600\nfile_group = ""\n{omapi}{extra_dhcp}'

@@ -88,6 +88,7 @@ def test_secrets_never_in_repr(tmp_path: Path, env_dir: Path) -> None:
         ("[database]\nport = 70000\n", "database.port"),
         ('[database]\nport = "x"\n', "database.port"),
         ("[database]\nhosts = []\n", "database.hosts"),
+        ('[database]\ndirty_reads = "yes"\n', "database.dirty_reads"),
         ('[dhcp]\ndir = "relative"\n', "dhcp.dir"),
         ('[dhcp]\nrestart_command = "systemctl restart dhcpd"\n', "dhcp.restart_command"),
         ('[dhcp]\nomapi_secret = "not base64!"\n', "dhcp.omapi_secret"),
@@ -118,6 +119,17 @@ def test_bad_value_names_its_key(tmp_path: Path, env_dir: Path, body: str, key: 
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert str(info.value).startswith(key)
+
+
+def test_dirty_reads_is_off_unless_the_operator_turns_it_on(tmp_path: Path, env_dir: Path) -> None:
+    """database.dirty_reads defaults to false (require_synced stays true either way) and takes a TOML boolean."""
+    path = _write(tmp_path / "c.toml", f'[nmsprime]\nenv_dir = "{env_dir}"\n')
+    assert load_config(path).database.dirty_reads is False
+    assert load_config(path).database.require_synced is True
+    for value in (True, False):
+        path.write_text(f'[nmsprime]\nenv_dir = "{env_dir}"\n[database]\ndirty_reads = {str(value).lower()}\n')
+        database = load_config(path).database
+        assert (database.dirty_reads, database.require_synced) == (value, True)
 
 
 def test_missing_explicit_file(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from provha_daemon.cli import main
-from provha_daemon.config import load_config
-from provha_daemon.db import Database, order_nodes
+from provha_daemon.config import DatabaseConfig, load_config
+from provha_daemon.db import Database, Session, judge, order_nodes
 from provha_daemon.errors import DatabaseNotReadyError
 from tests.dbserver import MariaDBServer, PlantFactory, free_port
 from tests.galera import PROVIDER, galera_node, wait_state
@@ -63,6 +63,42 @@ async def test_reader_leaves_no_transaction_and_writes_nothing(tmp_path: Path, p
     assert all("SELECT" in g[0] and "INSERT" not in g[0] for g in grants if db.name in g[0])
 
 
+_SYNCED = {"wsrep_ready": "ON", "wsrep_local_state_comment": "Synced", "wsrep_cluster_status": "Primary"}
+_LOST_QUORUM = {"wsrep_ready": "OFF", "wsrep_local_state_comment": "Initialized", "wsrep_cluster_status": "non-Primary"}
+_DONOR = {"wsrep_ready": "ON", "wsrep_local_state_comment": "Donor/Desynced", "wsrep_cluster_status": "Primary"}
+_JOINER = {"wsrep_ready": "OFF", "wsrep_local_state_comment": "Joiner", "wsrep_cluster_status": "Primary"}
+
+
+@pytest.mark.parametrize(
+    ("status", "require_synced", "dirty_reads", "expected"),
+    [
+        (_SYNCED, True, False, ""),
+        (_SYNCED, True, True, ""),
+        (_LOST_QUORUM, True, False, DatabaseNotReadyError),
+        (_LOST_QUORUM, True, True, "is outside the Primary component"),
+        (_LOST_QUORUM, False, True, "is outside the Primary component"),
+        (_DONOR, True, True, DatabaseNotReadyError),
+        (_DONOR, False, True, ""),
+        (_JOINER, False, False, ""),
+        (_JOINER, False, True, "is not ready"),
+    ],
+)
+def test_judge_reads_dirty_only_outside_the_primary_component_or_when_not_ready(
+    status: dict[str, str], require_synced: bool, dirty_reads: bool, expected: str | type[Exception]
+) -> None:
+    """A Galera status is read clean, read dirty (dirty_reads: outside the Primary component) or refused."""
+    config = DatabaseConfig(require_synced=require_synced, dirty_reads=dirty_reads)
+    if not isinstance(expected, str):
+        with pytest.raises(expected, match="galera node db2 is not ready: wsrep_ready="):
+            judge(status, "db2", config)
+    elif not expected:
+        assert judge(status, "db2", config) == ""
+    else:
+        why = judge(status, "db2", config)
+        assert why.startswith(f"galera node db2 {expected} (wsrep_ready={status['wsrep_ready']}, ")
+        assert f"cluster={status['wsrep_cluster_status']})" in why
+
+
 @pytest.fixture
 def galera() -> Iterator[MariaDBServer]:
     """A one-node Galera cluster (bootstrapped), Synced."""
@@ -97,3 +133,27 @@ def test_galera_node_read_only_when_synced(
     assert main(["--config", str(setup.config), "--once"]) == 3
     assert "db.node_not_ready" in capsys.readouterr().out
     assert not setup.dhcp_dir.exists()
+
+
+def test_dirty_reads_leave_a_synced_or_desynced_primary_node_as_before(
+    tmp_path: Path, plant_db: PlantFactory, galera: MariaDBServer
+) -> None:
+    """With dirty_reads on, a Synced node is a clean read, and a desynced node of the Primary component is refused."""
+    db = plant_db("netgw", server=galera)
+    database = Database(load_config(write_config(tmp_path, db, extra_database="dirty_reads = true\n").config).database)
+    snapshot = asyncio.run(database.read())
+    assert snapshot.galera is True and snapshot.dirty == ""
+
+    async def polled() -> tuple[object, str, str]:
+        session: Session = await database.open_session()
+        try:
+            return await session.query("SELECT @@SESSION.wsrep_dirty_reads"), session.dirty, session.node
+        finally:
+            session.close()
+
+    # the polling connection carries the session variable, ready for the day the node loses quorum
+    assert asyncio.run(polled()) == (((1,),), "", "127.0.0.1")
+    galera.execute("SET GLOBAL wsrep_desync = ON")
+    wait_state(galera, "Donor/Desynced")
+    with pytest.raises(DatabaseNotReadyError, match="state=Donor/Desynced, cluster=Primary"):
+        asyncio.run(database.read())

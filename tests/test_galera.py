@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,6 +148,107 @@ def test_service_goes_stale_on_lost_quorum_and_catches_up(
             lambda: "cm-100052" in (setup.dhcp_dir / "modems-host.conf").read_text(),
             what="a write on node 1 after recovery",
         )
+    finally:
+        assert daemon.stop() == 0
+        notify.close()
+
+
+DIRTY_READS = "dirty_reads = true\n"
+
+
+def test_dirty_reads_once_rebuilds_from_the_last_replicated_state(
+    tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With dirty_reads on and node 1 dead, --once rebuilds from non-Primary node 2's last replicated state."""
+    galera_cluster.recover()
+    _insert_modem(plant, 100060)  # written on node 1 before the loss
+    galera_cluster.wait_replicated()
+    galera_cluster.kill_node1()
+    galera_cluster.wait_non_primary()
+    node2 = galera_cluster.node2
+    committed = status(node2, "wsrep_last_committed")
+    setup = write_config(tmp_path, galera_cluster.on_node2(plant), extra_database=DIRTY_READS)
+    config = load_config(setup.config)
+    assert config.database.dirty_reads is True
+
+    snapshot = asyncio.run(Database(config.database).read())
+    assert snapshot.galera is True and snapshot.node == "127.0.0.1"
+    assert "outside the Primary component" in snapshot.dirty and "cluster=non-Primary" in snapshot.dirty
+    assert 100060 in {m.id for m in snapshot.plant.modems}
+
+    capsys.readouterr()
+    assert main(["--config", str(setup.config), "--once"]) in (0, 4)  # 4: the seed's 3 malformed rows, by design
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    (dirty,) = [e for e in events if e["event"] == "db.dirty_reads"]
+    assert dirty["level"] == "warning" and dirty["node"] == "127.0.0.1"
+    (done,) = [e for e in events if e["event"] == "rebuild.done"]
+    assert done["dirty_reads"] is True and done["node"] == "127.0.0.1"
+    assert "cm-100060" in (setup.dhcp_dir / "modems-host.conf").read_text()
+    assert setup.restart.count() == 1
+    # node 2 is still outside the Primary component, and nothing was committed on it
+    assert status(node2, "wsrep_cluster_status") == "non-Primary"
+    assert status(node2, "wsrep_last_committed") == committed
+
+
+def test_dirty_reads_service_says_so_until_the_node_is_synced_again(
+    tmp_path: Path, galera_cluster: GaleraCluster, plant: PlantDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With dirty_reads on, the service reads non-Primary node 2; STATUS and --health say so until it is Synced."""
+    from tests.service import Daemon, NotifySocket, wait_until
+    from tests.test_daemon import SERVICE
+
+    galera_cluster.recover()
+    setup = write_config(tmp_path, galera_cluster.on_node2(plant), service=SERVICE, extra_database=DIRTY_READS)
+    notify = NotifySocket(tmp_path / "notify.sock")
+    daemon = Daemon(setup.config, notify=notify, watchdog_usec=2_000_000)
+
+    def health_line() -> str:
+        main(["--config", str(setup.config), "--health"])
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    try:
+        (first,) = daemon.wait_event("rebuild.done")
+        assert "dirty_reads" not in first and not daemon.events("db.dirty_reads")
+        assert any(v.startswith("slave | db ok (127.0.0.1)") for v in notify.values("STATUS"))
+        before = _tree(setup.dhcp_dir)
+
+        galera_cluster.kill_node1()
+        galera_cluster.wait_non_primary()
+        (dirty,) = daemon.wait_event("db.dirty_reads")
+        assert dirty["level"] == "warning" and "outside the Primary component" in dirty["reason"]
+        notify.wait_for(
+            lambda lines: any(
+                line.startswith("STATUS=slave | db not synced, dirty reads (127.0.0.1) for ") for _, line in lines
+            )
+        )
+        # past stale_warning (1 s) --health warns, naming the dirty reads
+        wait_until(lambda: health_line().startswith("PROVHA WARNING - database not synced, dirty reads:"))
+        line = health_line()
+        assert line.startswith("PROVHA WARNING - database not synced, dirty reads: galera node 127.0.0.1 ")
+        assert "role slave, db not synced, dirty reads (127.0.0.1) for " in line
+        assert _tree(setup.dhcp_dir) == before  # nothing changed on the node: nothing to rebuild
+        polls = daemon.events("db.dirty_reads")
+
+        # a reload reconnects to the dirty node and rebuilds everything from it
+        rebuilds = len(daemon.events("rebuild.done"))
+        daemon.signal(signal.SIGHUP)
+        daemon.wait_event("rebuild.done", lambda e: e.get("dirty_reads") is True, count=1)
+        assert len(daemon.events("rebuild.done")) > rebuilds
+        assert daemon.events("db.dirty_reads") == polls  # still dirty: logged once
+        assert _tree(setup.dhcp_dir) == before
+        assert daemon.proc.poll() is None
+
+        galera_cluster.recover()
+        daemon.wait_event("db.back")
+        wait_until(
+            lambda: notify.values("STATUS")[-1].startswith("slave | db ok (127.0.0.1) | "), what="STATUS db ok again"
+        )
+        _insert_modem(plant, 100061)
+        wait_until(
+            lambda: "cm-100061" in (setup.dhcp_dir / "modems-host.conf").read_text(),
+            what="a write on node 1 after recovery",
+        )
+        assert "dirty" not in health_line()
     finally:
         assert daemon.stop() == 0
         notify.close()

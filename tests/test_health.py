@@ -43,6 +43,15 @@ def test_stale_database_warns_only_after_the_threshold() -> None:
     assert code == WARNING and "database stale: refused" in line
 
 
+def test_dirty_reads_are_shown_and_warn_after_the_threshold() -> None:
+    """A database read dirty (dirty_reads) is named in the line, OK below stale_warning and WARNING past it."""
+    code, line = evaluate(_state(db="dirty", db_since=NOW - 5, stale_warning=30), NOW)
+    assert code == OK and "role slave, db not synced, dirty reads (127.0.0.1) for 5 s, last rebuild" in line
+    code, line = evaluate(_state(db="dirty", db_since=NOW - 60, db_error="outside the Primary", stale_warning=30), NOW)
+    assert code == WARNING
+    assert line.startswith("PROVHA WARNING - database not synced, dirty reads: outside the Primary; role slave, db not")
+
+
 def test_failed_apply_and_no_progress_are_critical() -> None:
     """A rejected/rolled-back/refused apply, or a loop that stopped iterating, is CRITICAL."""
     for result in ("rejected", "restart_failed", "refused"):

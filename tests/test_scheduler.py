@@ -193,6 +193,27 @@ def test_database_health_moves_and_names_each_change_once() -> None:
     assert (s.state.db, s.state.db_node, s.state.db_error, s.failures) == ("ok", "db2", "", 0)
 
 
+def test_dirty_reads_are_their_own_health_logged_once_and_back_when_synced() -> None:
+    """Reading a node dirty is logged once (db.dirty_reads) and shown in STATUS; Synced again is db.back."""
+    s = Scheduler(SETTINGS, random=lambda: 0.0)
+    s.state.role = "slave"
+    assert s.db_ok("db2", 1000.0) == "db.ok"
+    assert s.db_ok("db2", 1001.0, dirty="outside the Primary component") == "db.dirty_reads"
+    assert s.db_ok("db2", 1002.0, dirty="outside the Primary component") is None
+    assert (s.state.db, s.state.db_since, s.state.db_error) == ("dirty", 1001.0, "outside the Primary component")
+    assert s.status_line(1043.0) == "slave | db not synced, dirty reads (db2) for 42s"
+    assert s.db_failed(False, "connection refused", 10.0, 1050.0) == "db.lost"
+    assert s.db_ok("db2", 1051.0, dirty="outside the Primary component") == "db.dirty_reads"
+    assert s.failures == 0
+    assert s.db_ok("db2", 1060.0) == "db.back"
+    assert (s.state.db, s.state.db_error) == ("ok", "")
+    assert s.status_line(1061.0) == "slave | db ok (db2)"
+    # with the role from the database, a dirty node is read like a Synced one: the role is judged, not waited for
+    s.state.role, s.state.role_detail = "unknown", "no provha row and no role configured"
+    s.db_ok("db2", 1070.0, dirty="outside the Primary component")
+    assert s.status_line(1070.0).startswith("role unknown: no provha row and no role configured | db not synced, dirty")
+
+
 def test_status_line_says_role_database_rebuild_restart_and_pending() -> None:
     """STATUS= reads: role, database health, last poll, last rebuild with its counts, last restart, pending."""
     s = Scheduler(SETTINGS)

@@ -50,6 +50,7 @@ class RebuildResult:
     restart_seconds: float | None = None
     durations: dict[str, float] = field(default_factory=dict)
     node: str = ""
+    dirty: str = ""  # why the snapshot was a dirty read (database.dirty_reads), '' for a clean one
     diff: str | None = None
     deferred: bool = False
     rebuild_interval: int | None = None
@@ -80,6 +81,7 @@ class RebuildResult:
             "deferred": self.deferred,
             **{f"tftp_{k}": v for k, v in self.tftp.items()},
             "node": self.node,
+            **({"dirty_reads": True} if self.dirty else {}),
             **{f"{k}_ms": round(v * 1000, 1) for k, v in self.durations.items()},
         }
 
