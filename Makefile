@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install system-packages test lint format-check mypy pytest demo bench clean
+.PHONY: install system-packages test lint format-check mypy pytest demo bench ha clean
 
 system-packages:
 	@scripts/install-system-packages
@@ -39,6 +39,11 @@ test: lint format-check mypy pytest
 
 demo: install
 	$(BIN)/python demo/run.py
+
+# The HA rig alone (Galera, the dhcpd failover pair, relay and modem in network namespaces; as root, a few minutes):
+# every scenario's result and measured times into HA.md. The same tests run in `make test`.
+ha: install
+	PROVHA_HA_REPORT=HA.md $(BIN)/pytest -m ha -p no:cacheprovider
 
 # The DHCP and TFTP benchmark at 10k/50k/100k modems into BENCHMARKS.md (about 35 min, as root; not part of `make test`).
 # Other sizes or runs: make bench BENCH_ARGS="--modems 10000 --runs 5 --out /tmp/BENCHMARKS.md"

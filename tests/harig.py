@@ -283,6 +283,36 @@ class Rig:
             subprocess.run(["ip", "netns", "del", self.ns(role)], check=False, capture_output=True)
 
 
+def _named(the: Rig) -> None:
+    """The slave's named in its namespace on port 53 of 10.0.0.2 and 127.0.0.1 (where the slave's dhcpd sends its
+    DDNS updates), serving the daemon's generated named-nmsprime.conf; the daemon reloads it with SIGHUP."""
+    directory = the.root / "named"
+    directory.mkdir()
+    (directory / "named.conf").write_text(
+        "options {\n"
+        f'\tdirectory "{directory}";\n'
+        f'\tpid-file "{directory}/named.pid";\n'
+        f"\tlisten-on port 53 {{ {SLAVE}; 127.0.0.1; }};\n"
+        "\tlisten-on-v6 { none; };\n"
+        "\trecursion yes;\n"
+        "\tallow-query { nmsprime-plant; };\n"
+        "\tallow-recursion { nmsprime-recursion; };\n"
+        "\tdnssec-validation no;\n"
+        "\tnotify no;\n"
+        "\tempty-zones-enable no;\n"
+        "};\n"
+        "controls { };\n"
+        f'include "{the.setup.dns_dir / "conf" / "named-nmsprime.conf"}";\n'
+    )
+    the.start("named", "slave", ["named", "-g", "-4", "-c", str(directory / "named.conf")])
+    the.wait_log("named", r"running")
+    reload = the.root / "reload-named"
+    reload.write_text(f'#!/bin/sh\nexec kill -HUP "$(cat {directory}/named.pid)"\n')
+    reload.chmod(0o755)
+    config = the.setup.config
+    config.write_text(re.sub(r"reload_command = \[[^]]*\]", f'reload_command = ["{reload}"]', config.read_text()))
+
+
 def _render_master(config: Path, out: Path) -> None:
     program = [sys.executable, "-m", "provha_daemon", "--config", str(config)]
     done = subprocess.run([*program, "--render-master", str(out)], capture_output=True, text=True, check=False)
@@ -390,6 +420,7 @@ def rig(db: PlantDB, writer: PlantDB | None = None, cluster: GaleraCluster | Non
             tftpd = ["in.tftpd", "--foreground", "--listen", "--address", f"{address}:69", "--secure", "-u", "tftp"]
             the.start(f"tftpd-{role}", role, [*tftpd, str(setup.tftp_dir)])
         _time_service(the)
+        _named(the)
         # The daemon asks dhcpd's OMAPI on 127.0.0.1 of its own namespace: forward that port into the slave's.
         inner = f"EXEC:ip netns exec {the.ns('slave')} socat STDIO TCP\\:127.0.0.1\\:{port}"
         the.processes["omapi-forward"] = Process(

@@ -93,6 +93,30 @@ def test_the_modem_gets_rfc_868_time_from_the_slave(the_rig: Rig) -> None:
     assert abs(_rfc868_offset(the_rig)) < 2
 
 
+@pytest.mark.scenario("1")
+def test_the_slave_s_named_resolves_the_name_its_dhcpd_registered_for_a_modem(the_rig: Rig) -> None:
+    """A modem the slave answers is registered by the slave's dhcpd in the slave's named (DDNS, signed with the
+    provha secret's key) and resolvable there by its host name from the modem's network, forward and reverse."""
+    slave_modems = [mac for mac, servers in the_rig.answered.items() if SLAVE in servers] or list(MODEMS)
+    for mac in slave_modems:
+        lease = the_rig.lease(mac)
+        if lease["new_dhcp_server_identifier"] == SLAVE:
+            break
+    else:
+        pytest.fail("no modem answered by the slave")
+    name, address = f"{MODEMS[mac]}.nmsprime.test", lease["new_ip_address"]
+
+    def dig(*query: str) -> str:
+        done = the_rig.in_modem("dig", "+short", "+time=1", "+tries=1", f"@{SLAVE}", *query)
+        return done.stdout.decode().strip()
+
+    the_rig.record(
+        "slave's lease -> its name resolves at the slave's named",
+        wait_until(lambda: dig(name, "A") == address, 30.0, f"{name} -> {address} at the slave's named"),
+    )
+    assert dig("-x", address) == name + "."
+
+
 def _rfc868_offset(the_rig: Rig) -> float:
     """Seconds between the slave's RFC 868 answer, asked over UDP from the modem's network, and this host's clock."""
     ask = (
