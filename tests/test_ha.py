@@ -290,7 +290,8 @@ def _insert_modem(the_rig: Rig, modem_id: int, mac: str) -> None:
 @pytest.mark.scenario("4")
 def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_without_a_restart(the_rig: Rig) -> None:
     """Galera node 1 is killed: node 2 loses quorum (non-Primary), the daemon keeps the last good files, says
-    "db not synced" in STATUS, keeps running, and the slave's dhcpd keeps serving (not restarted); after
+    "db not synced" in STATUS, keeps running, and the slave's dhcpd keeps serving (not restarted); with
+    ``dirty_reads`` allowed it rebuilds from node 2's last replicated state and STATUS says so; after
     pc.bootstrap on node 2 and node 1's rejoin the same daemon process reads again and a write on node 1 reaches the
     slave's files."""
     offset = _daemon(the_rig)
@@ -311,6 +312,23 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     assert _files(the_rig) == before
     assert the_rig.slave_dhcpd_pid() == dhcpd_pid
     assert daemon.popen.poll() is None
+    # the operator allows dirty reads (database.dirty_reads, a reload): the daemon rebuilds from node 2's last
+    # replicated state and says so; the same data gives the same files and no restart
+    config = the_rig.setup.config
+    clean = config.read_text()
+    config.write_text(clean.replace("[database]\n", "[database]\ndirty_reads = true\n", 1))
+    seen, reloaded = len(the_rig.notify.lines()), time.monotonic()
+    daemon.popen.send_signal(signal.SIGHUP)
+    wait_until(
+        lambda: any(e.get("dirty_reads") for e in _events(the_rig, "rebuild.done", offset)), 60.0, "a dirty rebuild"
+    )
+    the_rig.record("dirty_reads allowed (SIGHUP) -> rebuilt from node 2's last state", time.monotonic() - reloaded)
+    _status_after(the_rig, seen, "db not synced, dirty reads")
+    assert _files(the_rig) == before and the_rig.slave_dhcpd_pid() == dhcpd_pid
+    config.write_text(clean)
+    daemon.popen.send_signal(signal.SIGHUP)
+    _status_after(the_rig, len(the_rig.notify.lines()), "db not synced for")
+    offset = len(daemon.text())
     recovering = time.monotonic()
     cluster.recover()  # pc.bootstrap=YES on node 2, node 1 restarted as a joiner
     the_rig.record("pc.bootstrap on node 2 -> node 1 rejoined, both Synced", time.monotonic() - recovering)
@@ -354,6 +372,7 @@ def test_a_slave_rebooted_while_node_1_is_dead_reaches_ready_and_recovers_after_
     assert _files(the_rig) == before
     lease = the_rig.lease(next(iter(MODEMS)))
     assert lease["new_filename"].startswith("cm/")
+    offset = len(the_rig.processes["provha-daemon"].text())
     bootstrapped = time.monotonic()
     cluster.bootstrap_node2()
     the_rig.record(

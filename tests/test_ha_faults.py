@@ -147,9 +147,11 @@ def _new_dhcpd(the_rig: Rig, old: int, timeout: float = 60.0) -> int:
     return int(pid.read_text().strip())
 
 
-def _slave_knows(the_rig: Rig, hostname: str) -> str:
-    """The slave's running dhcpd's host object ``hostname``, asked over OMAPI (what dhcpd itself loaded)."""
-    return the_rig.omshell("new host", f'set name = "{hostname}"', "open")
+def _slave_knows(the_rig: Rig, hostname: str, mac: str) -> bool:
+    """Whether the slave's running dhcpd has the host ``hostname`` with ``mac``, asked over OMAPI: what dhcpd itself
+    loaded, not what its files say."""
+    answer = the_rig.omshell("new host", f'set name = "{hostname}"', "open")
+    return f"hardware-address = {mac}" in answer
 
 
 def _boots(the_rig: Rig, mac: str, hostname: str) -> str:
@@ -354,6 +356,7 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
             assert not _pending(the_rig)
             assert not _events(the_rig, "dhcp.swapped", offset)
             assert the_rig.slave_dhcpd_pid() == old_pid  # dhcpd was not touched
+            assert not _slave_knows(the_rig, hostname, mac)
             _dhcpd_t(the_rig)
 
             the_rig.configure_daemon()  # started again as the service normally runs
@@ -378,7 +381,7 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
         done = _events(the_rig, "rebuild.done", offset)
         assert done and done[0]["restarted"] is True and "modems-host.conf" in list(done[0]["changed"]), done  # type: ignore[call-overload]
         assert not _events(the_rig, "dhcp.restart_failed", offset)
-        print("omshell:", _slave_knows(the_rig, hostname))
+        assert _slave_knows(the_rig, hostname, mac), "the slave's dhcpd loaded the new set"
         server = _boots(the_rig, mac, hostname)
         the_rig.record(f"after the SIGKILL: the new modem has its lease (from {server})", time.monotonic() - killed)
         print(f"watcher: {watcher.polls} polls, longest gap {watcher.longest_gap * 1000:.0f} ms, hidden seen:")
@@ -415,6 +418,7 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
             assert _events(the_rig, "dhcp.swapped", offset)
             assert _pending(the_rig), "a swap without its restart is marked"
             assert the_rig.slave_dhcpd_pid() == old_pid  # still the old dhcpd, on the old set
+            assert not _slave_knows(the_rig, hostname, mac)
             _dhcpd_t(the_rig)
 
             the_rig.configure_daemon()
@@ -434,6 +438,7 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
         assert not _pending(the_rig) and not _work_left(the_rig)
         assert _events(the_rig, "dhcp.pending_restart_done", offset), the_rig.processes["provha-daemon"].text()[offset:]
         assert not _events(the_rig, "dhcp.swapped", offset)  # the set was already live: only the restart was due
+        assert _slave_knows(the_rig, hostname, mac), "the slave's dhcpd loaded the new set"
         server = _boots(the_rig, mac, hostname)
         the_rig.record(f"after the SIGKILL: the new modem has its lease (from {server})", time.monotonic() - killed)
         print(f"watcher: {watcher.polls} polls, longest gap {watcher.longest_gap * 1000:.0f} ms, hidden seen:")
