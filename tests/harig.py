@@ -374,6 +374,9 @@ def galera_rig() -> Iterator[Rig]:
         cluster.start()
         factory = PlantFactory(cluster.node1)
         plant = factory("netgw")
+        # the CM pool names no DNS server of its own (as often left empty in the GUI): dhcpd's global
+        # domain-name-servers, the answering server and then its peer, reach the modems
+        plant.execute("UPDATE ippool SET dns1_ip = NULL WHERE id = 1")
         cluster.wait_replicated()
         with rig(cluster.on_node2(plant), plant, cluster) as up:
             yield up

@@ -63,8 +63,8 @@ def _cm_mic_valid(config: bytes) -> bool:
 @pytest.mark.scenario("1")
 def test_both_up_every_modem_boots_from_the_server_that_answers(the_rig: Rig) -> None:
     """Failover is normal; each modem gets a lease from its CM pool with its own config file name, next-server the
-    answering server, and time servers, DNS-independent server lists and vivso 125.2 naming that server first and
-    its peer second; it fetches its config by TFTP from that server, byte for byte the slave's file, with a valid
+    answering server, and time, log and domain name servers and vivso 125.2 naming that server first and its peer
+    second; it fetches its config by TFTP from that server, byte for byte the slave's file, with a valid
     CM MIC. Both peers answer some modems (the split)."""
     answered = set()
     for mac, hostname in MODEMS.items():
@@ -77,6 +77,7 @@ def test_both_up_every_modem_boots_from_the_server_that_answers(the_rig: Rig) ->
         assert lease["new_next_server"] == server
         assert lease["new_time_servers"].split() == [server, peer]
         assert lease["new_log_servers"].split() == [server, peer]
+        assert lease["new_domain_name_servers"].split() == [server, peer]
         assert _vivso_servers(lease["new_vivso"]) == [server, peer]
         fetched = the_rig.root / f"fetched-{hostname}.cfg"
         got = the_rig.in_modem("tftp", server, "-m", "binary", "-c", "get", f"cm/{hostname}.cfg", str(fetched))
