@@ -612,13 +612,14 @@ def test_sigterm_during_a_restart_longer_than_shutdown_timeout_exits_0_in_time_a
 
 
 @pytest.mark.scenario("7")
-def test_systemd_stop_of_the_whole_control_group_during_a_restart_exits_0_with_dhcpd_on_the_live_set(
+def test_sigterm_to_the_daemon_and_its_restart_command_at_once_exits_0_with_dhcpd_on_the_live_set(
     the_rig: Rig,
 ) -> None:
-    """SIGTERM to the daemon and, at the same moment, to its restart command in flight, as systemctl stop does with
-    the unit's default KillMode=control-group: exit 0 within service.shutdown_timeout, STOPPING=1, and whatever
-    generation is live then is whole, accepted by dhcpd -t, not left pending, and the one the slave's dhcpd runs
-    (it has the new modem exactly when the live files do); the next start brings the new set."""
+    """SIGTERM to the daemon and, at the same moment, to its restart command in flight (what systemctl stop would
+    do with KillMode=control-group; the unit says KillMode=mixed so that the restart finishes): exit 0 within
+    service.shutdown_timeout, STOPPING=1, and whatever generation is live then is whole, accepted by dhcpd -t, not
+    left pending, and the one the slave's dhcpd runs (it has the new modem exactly when the live files do); the next
+    start brings the new set."""
     slow, marker = _marker_script(the_rig, "slow-restart-cgroup", str(the_rig.restart_script()))
     try:
         offset, _, old_pid = _ready_rig(the_rig, restart=slow)
@@ -632,7 +633,7 @@ def test_systemd_stop_of_the_whole_control_group_during_a_restart_exits_0_with_d
         text = the_rig.processes["provha-daemon"].text()[offset:]
         rolled_back = bool(_events(the_rig, "dhcp.rolled_back", offset))
         the_rig.record(
-            f"systemctl stop (control group) during a {SLOW:.0f} s dhcpd restart -> exit {code}"
+            f"SIGTERM to the daemon and its restart command during a {SLOW:.0f} s dhcpd restart -> exit {code}"
             + (" (the new set rolled back)" if rolled_back else ""),
             exited,
         )
@@ -647,7 +648,7 @@ def test_systemd_stop_of_the_whole_control_group_during_a_restart_exits_0_with_d
             wait_until(lambda: _slave_knows(the_rig, "cm-100001", "00:11:22:33:44:01"), 30.0, "the slave's dhcpd")
             assert _slave_knows(the_rig, hostname, mac) == _has_host(the_rig, hostname), "dhcpd runs the live set"
         print(
-            f"control-group stop: {'rolled back' if rolled_back else 'no rollback'}, new modem live: "
+            f"daemon and restart command stopped: {'rolled back' if rolled_back else 'no rollback'}, new modem live: "
             f"{_has_host(the_rig, hostname)}, restart pending: {pending}, dhcpd pid {old_pid} -> "
             f"{the_rig.slave_dhcpd_pid()}"
         )

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from provha_daemon.config import ServiceConfig
+
 UNIT = Path(__file__).resolve().parents[1] / "systemd" / "provha-daemon.service"
 
 
@@ -59,6 +61,14 @@ def test_unit_has_notify_watchdog_and_no_restart_loop_on_exit_2() -> None:
     assert service["PrivateTmp"] == "yes" and service["ProtectHome"] == "yes"
     unit = _unit()["Unit"]
     assert "mariadb.service" in unit["After"] and "mariadb.service" in unit["Wants"]
+
+
+def test_stop_signals_the_daemon_alone_and_its_bound_exceeds_the_shutdown_timeout() -> None:
+    """KillMode=mixed: systemctl stop sends SIGTERM to the daemon only, so a dhcpd restart in flight finishes
+    instead of being killed and rolled back; TimeoutStopSec leaves room for service.shutdown_timeout."""
+    service = _unit()["Service"]
+    assert service["KillMode"] == "mixed"
+    assert int(service["TimeoutStopSec"]) > ServiceConfig().shutdown_timeout
 
 
 def test_watchdog_exceeds_the_longest_legitimate_iteration() -> None:
