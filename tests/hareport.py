@@ -40,8 +40,8 @@ def record(what: str, value: float, unit: str = "s") -> float:
     nodeid, phase = _current()
     if phase == "call" and nodeid in ENTRIES:
         ENTRIES[nodeid].times.append((what, value, unit))
-    else:
-        _SETUP.append((what, value, unit))
+    else:  # a module's rig, set up before its first test
+        _SETUP.append((f"{what} ({Path(nodeid.split('::')[0]).name})", value, unit))
     return value
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -182,6 +183,11 @@ def _events(the_rig: Rig, name: str, after: int) -> list[dict[str, object]]:
     return [e for e in (json.loads(line) for line in lines if line.startswith("{")) if e["event"] == name]
 
 
+def _event_time(event: dict[str, object]) -> float:
+    """The wall-clock time a daemon event was logged at (its ISO 8601 UTC timestamp)."""
+    return datetime.fromisoformat(str(event["timestamp"]).replace("Z", "+00:00")).timestamp()
+
+
 def _next_rebuild(the_rig: Rig, after: int, table: str, timeout: float = 60.0) -> dict[str, object]:
     """The first rebuild past offset ``after`` that a change of ``table`` triggered."""
 
@@ -330,11 +336,12 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     daemon.popen.send_signal(signal.SIGHUP)
     _status_after(the_rig, len(the_rig.notify.lines()), "db not synced for")
     offset = len(daemon.text())
-    recovering = time.monotonic()
+    recovering, wall = time.monotonic(), time.time()
     cluster.recover()  # pc.bootstrap=YES on node 2, node 1 restarted as a joiner
     the_rig.record("pc.bootstrap on node 2 -> node 1 rejoined, both Synced", time.monotonic() - recovering)
     wait_until(lambda: bool(_events(the_rig, "db.back", offset)), 60.0, "db.back")
-    the_rig.record("pc.bootstrap on node 2 -> the daemon reads again (db.back)", time.monotonic() - recovering)
+    back = _event_time(_events(the_rig, "db.back", offset)[0]) - wall
+    the_rig.record("pc.bootstrap on node 2 -> the daemon reads again (db.back)", back)
     written = time.monotonic()
     _insert_modem(the_rig, 100021, "00:11:22:33:44:21")
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
@@ -374,13 +381,14 @@ def test_a_slave_rebooted_while_node_1_is_dead_reaches_ready_and_recovers_after_
     lease = the_rig.lease(next(iter(MODEMS)))
     assert lease["new_filename"].startswith("cm/")
     offset = len(the_rig.processes["provha-daemon"].text())
-    bootstrapped = time.monotonic()
+    bootstrapped, wall = time.monotonic(), time.time()
     cluster.bootstrap_node2()
     the_rig.record(
         "node 2 bootstrapped as a new cluster, node 1 rejoined, both Synced", time.monotonic() - bootstrapped
     )
     wait_until(lambda: bool(_events(the_rig, "db.back", offset)), 60.0, "db.back")
-    the_rig.record("bootstrap begun -> the daemon reads again (db.back)", time.monotonic() - bootstrapped)
+    back = _event_time(_events(the_rig, "db.back", offset)[0]) - wall
+    the_rig.record("node 2's bootstrap begun -> the daemon reads again (db.back)", back)
     _status_after(the_rig, seen, "db ok")
     _insert_modem(the_rig, 100022, "00:11:22:33:44:22")
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
