@@ -206,6 +206,9 @@ class Rig:
         text = re.sub(r"restart_command = \[[^]]*\]", f'restart_command = ["{script}"]', text)
         text = re.sub(r"check_command = \[[^]]*\]", 'check_command = ["/bin/true"]', text)
         text = re.sub(r'(?m)^dhcpd = ".*"\n', "", text).replace("[dhcp]\n", f'[dhcp]\ndhcpd = "{dhcpd}"\n', 1)
+        # in the slave's namespace the daemon reaches its node 2 through the socket (not its root-namespace port)
+        text = re.sub(r'(?m)^unix_socket = ".*"\n', "", text)
+        text = text.replace("[database]\n", f'[database]\nunix_socket = "{self.db.socket}"\n', 1)
         config.write_text(
             text + f'\n[service]\nstate_file = "{self.root / "state.json"}"\nmin_restart_interval = 0.0\n'
         )
@@ -234,8 +237,9 @@ class Rig:
         return done.stdout + done.stderr
 
     def daemon(self, watchdog_usec: int = 300_000_000) -> Process:
-        """provha-daemon as the service (a real process in the root namespace, reading node 2) under a real
-        NOTIFY_SOCKET and watchdog, restarting the slave's dhcpd in its namespace through ``restart_script``."""
+        """provha-daemon as the service, a real process in the slave's namespace as on a slave (its node 2 through
+        the socket, dhcpd's OMAPI and named on 127.0.0.1, the master at 10.0.0.1), under a real NOTIFY_SOCKET and
+        watchdog, restarting the slave's dhcpd through ``restart_script``."""
         if "\n[service]\n" not in self.setup.config.read_text():
             self.configure_daemon()
         if self.notify is None:
@@ -244,8 +248,9 @@ class Rig:
         env |= {"NOTIFY_SOCKET": str(self.notify.path), "WATCHDOG_USEC": str(watchdog_usec)}
         log = self.root / "provha-daemon.log"
         out = log.open("ab")
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "provha_daemon", "--config", str(self.setup.config)],
+        program = [sys.executable, "-m", "provha_daemon", "--config", str(self.setup.config)]
+        popen = subprocess.Popen(  # ip netns exec execs the daemon: the same pid, signals reach it
+            ["ip", "netns", "exec", self.ns("slave"), *program],
             stdout=out,
             stderr=out,
             stdin=subprocess.DEVNULL,
@@ -284,30 +289,46 @@ class Rig:
 
 
 def _named(the: Rig) -> None:
-    """The slave's named in its namespace on port 53 of 10.0.0.2 and 127.0.0.1 (where the slave's dhcpd sends its
-    DDNS updates), serving the daemon's generated named-nmsprime.conf; the daemon reloads it with SIGHUP."""
-    directory = the.root / "named"
-    directory.mkdir()
-    (directory / "named.conf").write_text(
-        "options {\n"
-        f'\tdirectory "{directory}";\n'
-        f'\tpid-file "{directory}/named.pid";\n'
-        f"\tlisten-on port 53 {{ {SLAVE}; 127.0.0.1; }};\n"
-        "\tlisten-on-v6 { none; };\n"
-        "\trecursion yes;\n"
-        "\tallow-query { nmsprime-plant; };\n"
-        "\tallow-recursion { nmsprime-recursion; };\n"
-        "\tdnssec-validation no;\n"
-        "\tnotify no;\n"
-        "\tempty-zones-enable no;\n"
-        "};\n"
-        "controls { };\n"
-        f'include "{the.setup.dns_dir / "conf" / "named-nmsprime.conf"}";\n'
-    )
-    the.start("named", "slave", ["named", "-g", "-4", "-c", str(directory / "named.conf")])
-    the.wait_log("named", r"running")
+    """Each node's named in its namespace on port 53 of its address and 127.0.0.1 (where its dhcpd sends its DDNS
+    updates): the slave's serving the daemon's generated named-nmsprime.conf, reloaded by the daemon with SIGHUP;
+    the master's the copy the daemon renders for it, with zone files of its own. The daemon's zone sync keeps the
+    two zones equal."""
+    generated = the.setup.dns_dir / "conf"
+    zones = the.setup.dns_dir / "dynamic"
+    for role, address in (("slave", SLAVE), ("master", MASTER)):
+        directory = the.root / f"named-{role}"
+        directory.mkdir()
+        include = generated / "named-nmsprime.conf"
+        if role == "master":
+            (directory / "dynamic").mkdir()
+            for zone in zones.glob("*.zone"):
+                (directory / "dynamic" / zone.name).write_bytes(zone.read_bytes())
+            include = directory / "named-nmsprime.conf"
+            include.write_text(
+                (generated / "master" / "named-nmsprime.conf")
+                .read_text()
+                .replace(str(zones), str(directory / "dynamic"))
+            )
+        (directory / "named.conf").write_text(
+            "options {\n"
+            f'\tdirectory "{directory}";\n'
+            f'\tpid-file "{directory}/named.pid";\n'
+            f"\tlisten-on port 53 {{ {address}; 127.0.0.1; }};\n"
+            "\tlisten-on-v6 { none; };\n"
+            "\trecursion yes;\n"
+            "\tallow-query { nmsprime-plant; };\n"
+            "\tallow-recursion { nmsprime-recursion; };\n"
+            "\tdnssec-validation no;\n"
+            "\tnotify no;\n"
+            "\tempty-zones-enable no;\n"
+            "};\n"
+            "controls { };\n"
+            f'include "{include}";\n'
+        )
+        the.start(f"named-{role}", role, ["named", "-g", "-4", "-c", str(directory / "named.conf")])
+        the.wait_log(f"named-{role}", r"running")
     reload = the.root / "reload-named"
-    reload.write_text(f'#!/bin/sh\nexec kill -HUP "$(cat {directory}/named.pid)"\n')
+    reload.write_text(f'#!/bin/sh\nexec kill -HUP "$(cat {the.root}/named-slave/named.pid)"\n')
     reload.chmod(0o755)
     config = the.setup.config
     config.write_text(re.sub(r"reload_command = \[[^]]*\]", f'reload_command = ["{reload}"]', config.read_text()))
@@ -424,19 +445,6 @@ def rig(db: PlantDB, writer: PlantDB | None = None, cluster: GaleraCluster | Non
             the.start(f"tftpd-{role}", role, [*tftpd, str(setup.tftp_dir)])
         _time_service(the)
         _named(the)
-        # The daemon asks dhcpd's OMAPI on 127.0.0.1 of its own namespace: forward that port into the slave's.
-        inner = f"EXEC:ip netns exec {the.ns('slave')} socat STDIO TCP\\:127.0.0.1\\:{port}"
-        the.processes["omapi-forward"] = Process(
-            "omapi-forward",
-            subprocess.Popen(
-                ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", inner],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            ),
-            root / "omapi-forward.log",
-        )
         yield the
     finally:
         the.close()

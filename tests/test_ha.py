@@ -62,6 +62,38 @@ def _cm_mic_valid(config: bytes) -> bool:
 
 
 @pytest.mark.scenario("1")
+def test_both_named_know_every_modem_the_pair_registered_by_ddns(the_rig: Rig) -> None:
+    """Each dhcpd registers the modems it answers in its own node's named (DDNS, signed with that node's key); the
+    daemon's zone sync copies the master's registrations into the slave's named, so from the modem's network the
+    slave's named resolves every modem by name, forward and reverse, whichever server gave the lease."""
+    offset = _daemon(the_rig)
+
+    def dig(server: str, *query: str) -> str:
+        done = the_rig.in_modem("dig", "+short", "+time=1", "+tries=1", f"@{server}", *query)
+        return done.stdout.decode().strip()
+
+    servers = set()
+    for mac, hostname in MODEMS.items():
+        lease = the_rig.lease(mac)
+        leased = time.monotonic()
+        name, address = f"{hostname}.nmsprime.test", lease["new_ip_address"]
+        server = lease["new_dhcp_server_identifier"]
+        servers.add(server)
+        wait_until(lambda: dig(server, name, "A") == address, 30.0, f"{name} at the named of {server}")  # noqa: B023
+        at_slave = wait_until(lambda: dig(SLAVE, name, "A") == address, 30.0, f"{name} at the slave")  # noqa: B023
+        assert dig(SLAVE, "-x", address) == name + "."
+        if server == MASTER:
+            the_rig.record(
+                "master's lease -> its DDNS name resolves at the slave's named (zone sync)",
+                time.monotonic() - leased,
+            )
+        else:
+            assert at_slave < 1.0  # the slave's own dhcpd registered it there
+    assert servers == {MASTER, SLAVE}, servers
+    assert _events(the_rig, "dns.synced", offset), "the daemon's zone sync copied the master's names"  # ran first
+
+
+@pytest.mark.scenario("1")
 def test_both_up_every_modem_boots_from_the_server_that_answers(the_rig: Rig) -> None:
     """Failover is normal; each modem gets a lease from its CM pool with its own config file name, next-server the
     answering server, and time, log and domain name servers and vivso 125.2 naming that server first and its peer
@@ -95,30 +127,6 @@ def test_the_modem_gets_rfc_868_time_from_the_slave(the_rig: Rig) -> None:
     assert abs(_rfc868_offset(the_rig)) < 2
 
 
-@pytest.mark.scenario("1")
-def test_the_slave_s_named_resolves_the_name_its_dhcpd_registered_for_a_modem(the_rig: Rig) -> None:
-    """A modem the slave answers is registered by the slave's dhcpd in the slave's named (DDNS, signed with the
-    provha secret's key) and resolvable there by its host name from the modem's network, forward and reverse."""
-    slave_modems = [mac for mac, servers in the_rig.answered.items() if SLAVE in servers] or list(MODEMS)
-    for mac in slave_modems:
-        lease = the_rig.lease(mac)
-        if lease["new_dhcp_server_identifier"] == SLAVE:
-            break
-    else:
-        pytest.fail("no modem answered by the slave")
-    name, address = f"{MODEMS[mac]}.nmsprime.test", lease["new_ip_address"]
-
-    def dig(*query: str) -> str:
-        done = the_rig.in_modem("dig", "+short", "+time=1", "+tries=1", f"@{SLAVE}", *query)
-        return done.stdout.decode().strip()
-
-    the_rig.record(
-        "slave's lease -> its name resolves at the slave's named",
-        wait_until(lambda: dig(name, "A") == address, 30.0, f"{name} -> {address} at the slave's named"),
-    )
-    assert dig("-x", address) == name + "."
-
-
 def _rfc868_offset(the_rig: Rig) -> float:
     """Seconds between the slave's RFC 868 answer, asked over UDP from the modem's network, and this host's clock."""
     ask = (
@@ -144,10 +152,10 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     """With provha-daemon running as the service: a modem inserted on the database (as the GUI does) is in the
     slave's host file and has its config file within the measured time, and boots; deleted hard, its host entry and
     its config file are gone from the slave."""
-    daemon = the_rig.daemon()
+    _daemon(the_rig)
+    daemon = the_rig.processes["provha-daemon"]
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     config_file = the_rig.setup.tftp_dir / "cm" / "cm-100020.cfg"
-    the_rig.wait_log("provha-daemon", r'"service.started"')
     inserted = time.monotonic()
     the_rig.write(NEW_MODEM)  # as root, on the "master" connection
     the_rig.record(
@@ -457,6 +465,8 @@ def test_the_master_dies_and_the_slave_alone_renews_its_modems_with_config_and_t
         assert lease["new_ip_address"] == before[mac]["new_ip_address"]  # the binding the master made, renewed
         assert lease["new_time_servers"].split() == [SLAVE, MASTER]
         assert _cm_mic_valid(_fetch_config(the_rig, SLAVE, MODEMS[mac]))
+        named = the_rig.in_modem("dig", "+short", "+time=1", "+tries=1", f"@{SLAVE}", f"{MODEMS[mac]}.nmsprime.test")
+        assert named.stdout.decode().split() == [before[mac]["new_ip_address"]]  # the master's DDNS, synced
     assert abs(_rfc868_offset(the_rig)) < 2
     status = _status_after(the_rig, seen, "dhcpd failover communications-interrupted")
     the_rig.record("master killed -> STATUS shows communications-interrupted", time.monotonic() - killed)

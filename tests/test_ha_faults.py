@@ -162,11 +162,20 @@ def _new_dhcpd(the_rig: Rig, old: int, timeout: float = 60.0) -> int:
     return int(pid.read_text().strip())
 
 
-def _slave_knows(the_rig: Rig, hostname: str, mac: str) -> bool:
+def _slave_knows(the_rig: Rig, hostname: str, mac: str, timeout: float = 30.0) -> bool:
     """Whether the slave's running dhcpd has the host ``hostname`` with ``mac``, asked over OMAPI: what dhcpd itself
-    loaded, not what its files say."""
-    answer = the_rig.omshell("new host", f'set name = "{hostname}"', "open")
-    return f"hardware-address = {mac}" in answer
+    loaded, not what its files say. A dhcpd just restarted opens OMAPI a moment after its pid file: until it
+    answers (the host, or "not found"), ask again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = the_rig.omshell("new host", f'set name = "{hostname}"', "open")
+        if f"hardware-address = {mac}" in answer:
+            return True
+        if "not found" in answer:
+            return False
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the slave's dhcpd does not answer OMAPI:\n{answer[-1000:]}")
+        time.sleep(0.2)
 
 
 def _boots(the_rig: Rig, mac: str, hostname: str) -> str:
@@ -481,8 +490,8 @@ def _stop_bound(the_rig: Rig) -> float:
 
 
 def _exit_lag(the_rig: Rig) -> float:
-    """How long the exit may follow STOPPING=1: asyncio.run joins the upkeep's thread in flight, a zone sync pass
-    (here one query to the rig's absent named, ``dns.sync_timeout``) or an OMAPI read of the same 2 s."""
+    """How long the exit may follow STOPPING=1: asyncio.run joins the upkeep's thread in flight, a zone sync query
+    (at most ``dns.sync_timeout``) or an OMAPI read of the same 2 s."""
     return load_config(the_rig.setup.config).dns.sync_timeout
 
 
