@@ -350,15 +350,15 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     wait_until(lambda: bool(_events(the_rig, "db.back", offset)), 60.0, "db.back")
     back = _event_time(_events(the_rig, "db.back", offset)[0]) - wall
     the_rig.record("pc.bootstrap on node 2 -> the daemon reads again (db.back)", back)
-    written = time.monotonic()
+    seen = len(the_rig.notify.lines())
     _insert_modem(the_rig, 100021, "00:11:22:33:44:21")
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     the_rig.record(
         "after recovery: insert on node 1 -> the slave's files have it",
         wait_until(lambda: "cm-100021" in host_file.read_text(), 60.0, "a write after recovery"),
     )
-    assert time.monotonic() - written < 60
-    assert "db ok" in the_rig.notify.values("STATUS")[-1]
+    # node 2 may pass through Donor/Desynced while node 1 catches up (STATUS "db not synced" for a moment)
+    _status_after(the_rig, seen, "db ok")
     assert daemon.popen.poll() is None  # the same process throughout
 
 
