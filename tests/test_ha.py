@@ -210,36 +210,42 @@ def _next_rebuild(the_rig: Rig, after: int, table: str, timeout: float = 60.0) -
 def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
     """Bad rows written on the database, as the README promises for each, on the live rig: a broken
     ippool.optional is rejected by dhcpd -t and not applied (named); a configfile with an unknown keyword keeps the
-    devices' previous config files (named); a pool whose range leaves its subnet is skipped and named; through all of
-    it a modem keeps booting and fetching its config, and the daemon keeps running."""
+    devices' previous config files (named); a pool whose range leaves its subnet and a modem with a malformed MAC are
+    skipped and named; through all of it a modem keeps booting and fetching its config, and the daemon keeps
+    running."""
     if "provha-daemon" not in the_rig.processes or the_rig.processes["provha-daemon"].popen.poll() is not None:
         the_rig.daemon()
         the_rig.wait_log("provha-daemon", r'"service.started"')
     daemon_log = lambda: len(the_rig.processes["provha-daemon"].text())  # noqa: E731
     live = the_rig.setup.dhcp_dir / "cmts_gws" / "1.conf"
     config = the_rig.setup.tftp_dir / "cm" / "cm-100001.cfg"
-    cases = [  # (the bad write, what the rebuild says, the fix)
+    bad_mac = NEW_MODEM.replace("100020", "100040").replace("00:11:22:33:44:20", "00:11:22:33:44:4g")
+    cases = [  # (the table written, the bad write, what the rebuild says, the fix)
         (
+            "ippool",
             "UPDATE ippool SET optional = 'this is not dhcpd syntax', updated_at = NOW() WHERE id = 1",
             "rejected",
             "UPDATE ippool SET optional = NULL, updated_at = NOW() WHERE id = 1",
         ),
         (
+            "configfile",
             r"UPDATE configfile SET text = CONCAT(text, '\nNoSuchKeyword 1;'), updated_at = NOW() WHERE id = 3",
             None,
             r"UPDATE configfile SET text = REPLACE(text, '\nNoSuchKeyword 1;', ''), updated_at = NOW() WHERE id = 3",
         ),
         (
+            "ippool",
             "UPDATE ippool SET ip_pool_end = '10.21.0.5', updated_at = NOW() WHERE id = 4",
-            "skipped_rows",
+            ("ippool", 4),
             "UPDATE ippool SET ip_pool_end = '10.20.0.200', updated_at = NOW() WHERE id = 4",
         ),
+        ("modem", bad_mac, ("modem", 100040), "DELETE FROM modem WHERE id = 100040"),
     ]
-    for sql, result, fix in cases:
+    for table, sql, result, fix in cases:
         before_files, before_config = live.read_bytes(), config.read_bytes()
         offset = daemon_log()
         the_rig.write(sql)
-        done = _next_rebuild(the_rig, offset, sql.split()[1])
+        done = _next_rebuild(the_rig, offset, table)
         if result == "rejected":
             assert done["result"] == "rejected" and "ippool 1" in str(done["error"]), done
             assert live.read_bytes() == before_files  # not applied
@@ -249,8 +255,10 @@ def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
             assert _events(the_rig, "tftp.device_failed", offset), "the failing device is named"
         else:
             assert done["result"] == "skipped_rows", done
-            skipped = [e for e in _events(the_rig, "row.skipped", offset) if e["table"] == "ippool"]
-            assert [e["id"] for e in skipped] == [4], skipped
+            skipped = [e for e in _events(the_rig, "row.skipped", offset) if e["table"] == result[0]]
+            assert result[1] in [e["id"] for e in skipped], skipped  # the bad row, named by table and id
+            if table == "modem":
+                assert "00:11:22:33:44:4g" not in (the_rig.setup.dhcp_dir / "modems-host.conf").read_text()
         lease = the_rig.lease("00:11:22:33:44:01")
         fetched = the_rig.root / "bad-data.cfg"
         got = the_rig.in_modem(
@@ -259,7 +267,7 @@ def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
         assert got.returncode == 0 and _cm_mic_valid(fetched.read_bytes()), got.stderr
         offset = daemon_log()
         the_rig.write(fix)
-        assert _next_rebuild(the_rig, offset, fix.split()[1])["result"] in (
+        assert _next_rebuild(the_rig, offset, table)["result"] in (
             "ok",
             "skipped_rows",
         )  # the seeded plant's own bad rows
