@@ -249,13 +249,19 @@ def _keyring(node: Node) -> dict[dns.name.Name, dns.tsig.Key]:
     return {KEY_NAME: dns.tsig.Key(KEY_NAME, node.secret, dns.tsig.HMAC_MD5)}
 
 
-def _serial(node: Node, zone: str, timeout: float) -> int:
-    query = dns.message.make_query(zone, dns.rdatatype.SOA)
+def _query(node: Node, name: str, kind: str | dns.rdatatype.RdataType, timeout: float) -> dns.message.Message:
+    """One non-recursive question to the node (UDP, TCP when truncated); ``Unreachable`` when it does not answer."""
+    query = dns.message.make_query(name, kind)
     query.flags &= ~dns.flags.RD
     try:
         response, _ = dns.query.udp_with_fallback(query, node.address, timeout, port=node.port)
     except (dns.exception.DNSException, OSError) as exc:
         raise Unreachable(f"{node.role} {node.address}: {exc.__class__.__name__}: {exc}") from exc
+    return response
+
+
+def _serial(node: Node, zone: str, timeout: float) -> int:
+    response = _query(node, zone, dns.rdatatype.SOA, timeout)
     for rrset in response.answer:
         if rrset.rdtype == dns.rdatatype.SOA:
             return int(rrset[0].serial)
@@ -289,12 +295,7 @@ def _transfer(node: Node, zone: str, since: int | None, timeout: float) -> Trans
 def _ask(node: Node, key: Key, timeout: float) -> Value | None:
     """The records a node has for a name and type now (None: none)."""
     name, kind = key
-    query = dns.message.make_query(name, kind)
-    query.flags &= ~dns.flags.RD
-    try:
-        response, _ = dns.query.udp_with_fallback(query, node.address, timeout, port=node.port)
-    except (dns.exception.DNSException, OSError) as exc:
-        raise Unreachable(f"{node.role} {node.address}: {exc.__class__.__name__}: {exc}") from exc
+    response = _query(node, name, kind, timeout)
     for rrset in response.answer:
         if rrset.name.to_text() == name and dns.rdatatype.to_text(rrset.rdtype) == kind:
             return rrset.ttl, frozenset(r.to_text() for r in rrset)

@@ -13,6 +13,7 @@ servers through 10.10.0.1 as a real modem does.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pwd
 import re
@@ -25,15 +26,28 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests import hareport
 from tests.dbserver import PlantDB, PlantFactory, free_port
 from tests.galera import GaleraCluster
 from tests.helpers import OMAPI_SECRET, Setup, write_config
+from tests.named import named_conf
 from tests.service import NotifySocket
 
 MASTER, SLAVE, CMTS = "10.0.0.1", "10.0.0.2", "10.0.0.10"
 CM_ROUTER = "10.10.0.1"
+INSERT_MODEM = (  # as NMS Prime's GUI stores a new modem: every NOT NULL column set, timestamps now
+    "INSERT INTO modem (id, created_at, updated_at, deleted_at, name, hostname, contract_id, mac, public, "
+    "internet_access, configfile_id, qos_id, next_passive_id, address_to_invoice) VALUES "
+)
+
+
+def modem_row(modem_id: int, mac: str) -> str:
+    """The VALUES row of ``INSERT_MODEM`` for a modem of contract 500001 with configfile 3."""
+    return f"({modem_id}, NOW(), NOW(), NULL, 'Neukunde', 'cm-{modem_id}', 500001, '{mac}', 0, 1, 3, 1, 0, 0)"
+
+
 # The failover timers the rig shortens (NMS Prime's values: max-response-delay 60, mclt 1800) so that a lone peer's
 # waits (startup, partner-down's mclt) fit a test run; both peers' files are rendered with them.
 RIG_TIMERS = {"max_response_delay": 10, "mclt": 20}
@@ -98,6 +112,22 @@ class Rig:
     def write(self, sql: str) -> None:
         """Write on node 1, as NMS Prime's GUI on the master does."""
         self.writer.execute(sql)
+
+    def insert_modem(self, modem_id: int, mac: str) -> str:
+        """A new modem as NMS Prime's GUI stores it (every NOT NULL column set, timestamps now), written on node 1;
+        its host name."""
+        self.write(INSERT_MODEM + modem_row(modem_id, mac))
+        return f"cm-{modem_id}"
+
+    def events(self, name: str, after: int = 0) -> list[dict[str, Any]]:
+        """The daemon's events called ``name`` logged past offset ``after`` of its log."""
+        found = []
+        for line in self.processes["provha-daemon"].text()[after:].splitlines():
+            with contextlib.suppress(ValueError):  # a line still being written
+                event = json.loads(line) if line.startswith("{") else None
+                if event is not None and event.get("event") == name:
+                    found.append(event)
+        return found
 
     def ns(self, role: str) -> str:
         return f"{self.prefix}-{role}"
@@ -309,22 +339,7 @@ def _named(the: Rig) -> None:
                 .read_text()
                 .replace(str(zones), str(directory / "dynamic"))
             )
-        (directory / "named.conf").write_text(
-            "options {\n"
-            f'\tdirectory "{directory}";\n'
-            f'\tpid-file "{directory}/named.pid";\n'
-            f"\tlisten-on port 53 {{ {address}; 127.0.0.1; }};\n"
-            "\tlisten-on-v6 { none; };\n"
-            "\trecursion yes;\n"
-            "\tallow-query { nmsprime-plant; };\n"
-            "\tallow-recursion { nmsprime-recursion; };\n"
-            "\tdnssec-validation no;\n"
-            "\tnotify no;\n"
-            "\tempty-zones-enable no;\n"
-            "};\n"
-            "controls { };\n"
-            f'include "{include}";\n'
-        )
+        (directory / "named.conf").write_text(named_conf(directory, 53, (address, "127.0.0.1"), include))
         the.start(f"named-{role}", role, ["named", "-g", "-4", "-c", str(directory / "named.conf")])
         the.wait_log(f"named-{role}", r"running")
     reload = the.root / "reload-named"

@@ -6,7 +6,7 @@ import contextlib
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,27 @@ def free_port(address: str = "127.0.0.1") -> int:
     raise RuntimeError("no free port")
 
 
+def named_conf(directory: Path, port: int, listen: Sequence[str], include: Path) -> str:
+    """A main named.conf as the README tells the operator to write it: listen on ``listen`` at ``port`` only, the
+    generated file's query and recursion ACLs, no control channel, ``include`` (a generated named-nmsprime.conf)."""
+    return (
+        "options {\n"
+        f'\tdirectory "{directory}";\n'
+        f'\tpid-file "{directory}/named.pid";\n'
+        f"\tlisten-on port {port} {{ {'; '.join(listen)}; }};\n"
+        "\tlisten-on-v6 { none; };\n"
+        "\trecursion yes;\n"
+        "\tallow-query { nmsprime-plant; };\n"
+        "\tallow-recursion { nmsprime-recursion; };\n"
+        "\tdnssec-validation no;\n"
+        "\tnotify no;\n"
+        "\tempty-zones-enable no;\n"  # else named's RFC 1918 empty zones shadow in-addr.arpa (README, \"DNS\")
+        "};\n"
+        "controls { };\n"
+        f'include "{include}";\n'
+    )
+
+
 class Named:
     """One named (``-g``: foreground, logs to stderr) serving ``include`` (a generated named-nmsprime.conf) on
     ``address``:``port``, with the query and recursion ACLs the README tells named.conf to use."""
@@ -47,22 +68,7 @@ class Named:
 
     def write_config(self) -> None:
         """The main named.conf: listen here only, no control channel, the generated file included."""
-        self.config.write_text(
-            "options {\n"
-            f'\tdirectory "{self.directory}";\n'
-            f'\tpid-file "{self.directory}/named.pid";\n'
-            f"\tlisten-on port {self.port} {{ {'; '.join(self.listen)}; }};\n"
-            "\tlisten-on-v6 { none; };\n"
-            "\trecursion yes;\n"
-            "\tallow-query { nmsprime-plant; };\n"
-            "\tallow-recursion { nmsprime-recursion; };\n"
-            "\tdnssec-validation no;\n"
-            "\tnotify no;\n"
-            "\tempty-zones-enable no;\n"  # else named's RFC 1918 empty zones shadow in-addr.arpa (README, \"DNS\")
-            "};\n"
-            "controls { };\n"
-            f'include "{self.include}";\n'
-        )
+        self.config.write_text(named_conf(self.directory, self.port, self.listen, self.include))
 
     def start(self) -> Named:
         """Start it and wait until it answers on its port (named listens only on interface addresses: a loopback

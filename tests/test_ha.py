@@ -4,7 +4,6 @@ own network namespace; the slave's files from provha-daemon, the master's from i
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.harig import MASTER, SLAVE, Rig, galera_rig
+from tests.harig import INSERT_MODEM, MASTER, SLAVE, Rig, galera_rig, modem_row
 from tests.service import wait_until
 
 pytestmark = pytest.mark.ha
@@ -91,7 +90,7 @@ def test_both_named_know_every_modem_the_pair_registered_by_ddns(the_rig: Rig) -
         else:
             assert at_slave < 1.0  # the slave's own dhcpd registered it there
     assert servers == {MASTER, SLAVE}, servers
-    assert _events(the_rig, "dns.synced", offset), "the daemon's zone sync copied the master's names"  # ran first
+    assert the_rig.events("dns.synced", offset), "the daemon's zone sync copied the master's names"  # ran first
 
 
 @pytest.mark.scenario("1")
@@ -141,13 +140,6 @@ def _rfc868_offset(the_rig: Rig) -> float:
     return float(done.stdout)
 
 
-NEW_MODEM = (  # as NMS Prime's GUI stores a new modem: every NOT NULL column set, timestamps now
-    "INSERT INTO modem (id, created_at, updated_at, deleted_at, name, hostname, contract_id, mac, public, "
-    "internet_access, configfile_id, qos_id, next_passive_id, address_to_invoice) VALUES (100020, NOW(), NOW(), "
-    "NULL, 'Neukunde', 'cm-100020', 500001, '00:11:22:33:44:20', 0, 1, 3, 1, 0, 0)"
-)
-
-
 @pytest.mark.scenario("2, 8")
 def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(the_rig: Rig) -> None:
     """With provha-daemon running as the service: a modem inserted on the database (as the GUI does) is in the
@@ -158,7 +150,7 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     config_file = the_rig.setup.tftp_dir / "cm" / "cm-100020.cfg"
     inserted = time.monotonic()
-    the_rig.write(NEW_MODEM)  # as root, on the "master" connection
+    the_rig.insert_modem(100020, "00:11:22:33:44:20")  # as root, on the "master" connection
     the_rig.record(
         "insert on node 1 -> the slave's files have the new modem",
         wait_until(
@@ -186,12 +178,6 @@ def test_a_new_modem_reaches_the_slave_and_boots_and_a_hard_delete_removes_it(th
     assert "restart_failed" not in daemon.text()  # every restart of the slave's dhcpd worked
 
 
-def _events(the_rig: Rig, name: str, after: int) -> list[dict[str, object]]:
-    """The daemon's events called ``name`` logged past offset ``after`` of its log."""
-    lines = the_rig.processes["provha-daemon"].text()[after:].splitlines()
-    return [e for e in (json.loads(line) for line in lines if line.startswith("{")) if e["event"] == name]
-
-
 def _event_time(event: dict[str, object]) -> float:
     """The wall-clock time a daemon event was logged at (its ISO 8601 UTC timestamp)."""
     return datetime.fromisoformat(str(event["timestamp"]).replace("Z", "+00:00")).timestamp()
@@ -201,7 +187,7 @@ def _next_rebuild(the_rig: Rig, after: int, table: str, timeout: float = 60.0) -
     """The first rebuild past offset ``after`` that a change of ``table`` triggered."""
 
     def found() -> list[dict[str, object]]:
-        return [e for e in _events(the_rig, "rebuild.done", after) if table in list(e["trigger"])]  # type: ignore[call-overload]
+        return [e for e in the_rig.events("rebuild.done", after) if table in list(e["trigger"])]  # type: ignore[call-overload]
 
     wait_until(lambda: bool(found()), timeout, f"a rebuild for {table}")
     return found()[0]
@@ -220,7 +206,7 @@ def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
     daemon_log = lambda: len(the_rig.processes["provha-daemon"].text())  # noqa: E731
     live = the_rig.setup.dhcp_dir / "cmts_gws" / "1.conf"
     config = the_rig.setup.tftp_dir / "cm" / "cm-100001.cfg"
-    bad_mac = NEW_MODEM.replace("100020", "100040").replace("00:11:22:33:44:20", "00:11:22:33:44:4g")
+    bad_mac = INSERT_MODEM + modem_row(100040, "00:11:22:33:44:4g")
     cases = [  # (the table written, the bad write, what the rebuild says, the fix)
         (
             "ippool",
@@ -253,10 +239,10 @@ def test_bad_data_on_the_master_keeps_the_plant_booting(the_rig: Rig) -> None:
         elif result is None:
             assert done.get("tftp_errors"), done
             assert config.read_bytes() == before_config  # the device keeps its previous file
-            assert _events(the_rig, "tftp.device_failed", offset), "the failing device is named"
+            assert the_rig.events("tftp.device_failed", offset), "the failing device is named"
         else:
             assert done["result"] == "skipped_rows", done
-            skipped = [e for e in _events(the_rig, "row.skipped", offset) if e["table"] == result[0]]
+            skipped = [e for e in the_rig.events("row.skipped", offset) if e["table"] == result[0]]
             assert result[1] in [e["id"] for e in skipped], skipped  # the bad row, named by table and id
             if table == "modem":
                 assert "00:11:22:33:44:4g" not in (the_rig.setup.dhcp_dir / "modems-host.conf").read_text()
@@ -306,11 +292,6 @@ def _status_after(the_rig: Rig, seen: int, text: str, timeout: float = 60.0) -> 
     return found()[0]
 
 
-def _insert_modem(the_rig: Rig, modem_id: int, mac: str) -> None:
-    """A new modem as NMS Prime's GUI stores it, written on node 1."""
-    the_rig.write(NEW_MODEM.replace("100020", str(modem_id)).replace("00:11:22:33:44:20", mac))
-
-
 @pytest.mark.scenario("4")
 def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_without_a_restart(the_rig: Rig) -> None:
     """Galera node 1 is killed: node 2 loses quorum (non-Primary), the daemon keeps the last good files, says
@@ -327,7 +308,7 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     cluster.kill_node1()
     cluster.wait_non_primary()
     the_rig.record("node 1 killed -> node 2 non-Primary", time.monotonic() - killed)
-    wait_until(lambda: bool(_events(the_rig, "db.not_synced", offset)), 60.0, "db.not_synced")
+    wait_until(lambda: bool(the_rig.events("db.not_synced", offset)), 60.0, "db.not_synced")
     the_rig.record("node 1 killed -> the daemon logs db.not_synced", time.monotonic() - killed)
     status = _status_after(the_rig, seen, "db not synced for")
     assert "slave" in status, status
@@ -344,7 +325,7 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     seen, reloaded = len(the_rig.notify.lines()), time.monotonic()
     daemon.popen.send_signal(signal.SIGHUP)
     wait_until(
-        lambda: any(e.get("dirty_reads") for e in _events(the_rig, "rebuild.done", offset)), 60.0, "a dirty rebuild"
+        lambda: any(e.get("dirty_reads") for e in the_rig.events("rebuild.done", offset)), 60.0, "a dirty rebuild"
     )
     the_rig.record("dirty_reads allowed (SIGHUP) -> rebuilt from node 2's last state", time.monotonic() - reloaded)
     _status_after(the_rig, seen, "db not synced, dirty reads")
@@ -356,11 +337,11 @@ def test_galera_node_1_lost_the_slave_keeps_its_files_and_serving_and_recovers_w
     recovering, wall = time.monotonic(), time.time()
     cluster.recover()  # pc.bootstrap=YES on node 2, node 1 restarted as a joiner
     the_rig.record("pc.bootstrap on node 2 -> node 1 rejoined, both Synced", time.monotonic() - recovering)
-    wait_until(lambda: bool(_events(the_rig, "db.back", offset)), 60.0, "db.back")
-    back = _event_time(_events(the_rig, "db.back", offset)[0]) - wall
+    wait_until(lambda: bool(the_rig.events("db.back", offset)), 60.0, "db.back")
+    back = _event_time(the_rig.events("db.back", offset)[0]) - wall
     the_rig.record("pc.bootstrap on node 2 -> the daemon reads again (db.back)", back)
     seen = len(the_rig.notify.lines())
-    _insert_modem(the_rig, 100021, "00:11:22:33:44:21")
+    the_rig.insert_modem(100021, "00:11:22:33:44:21")
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     the_rig.record(
         "after recovery: insert on node 1 -> the slave's files have it",
@@ -403,11 +384,11 @@ def test_a_slave_rebooted_while_node_1_is_dead_reaches_ready_and_recovers_after_
     the_rig.record(
         "node 2 bootstrapped as a new cluster, node 1 rejoined, both Synced", time.monotonic() - bootstrapped
     )
-    wait_until(lambda: bool(_events(the_rig, "db.back", offset)), 60.0, "db.back")
-    back = _event_time(_events(the_rig, "db.back", offset)[0]) - wall
+    wait_until(lambda: bool(the_rig.events("db.back", offset)), 60.0, "db.back")
+    back = _event_time(the_rig.events("db.back", offset)[0]) - wall
     the_rig.record("node 2's bootstrap begun -> the daemon reads again (db.back)", back)
     _status_after(the_rig, seen, "db ok")
-    _insert_modem(the_rig, 100022, "00:11:22:33:44:22")
+    the_rig.insert_modem(100022, "00:11:22:33:44:22")
     host_file = the_rig.setup.dhcp_dir / "modems-host.conf"
     wait_until(lambda: "cm-100022" in host_file.read_text(), 60.0, "a write after the bootstrap")
     assert the_rig.processes["provha-daemon"].popen.poll() is None
@@ -506,7 +487,7 @@ def test_while_the_master_is_dead_only_a_real_dhcpd_change_restarts_the_slave_an
     offset = len(the_rig.processes["provha-daemon"].text())
     slave_log = len((the_rig.root / "dhcpd-slave.log").read_text())
     inserted = time.monotonic()
-    _insert_modem(the_rig, 100023, "00:11:22:33:44:23")
+    the_rig.insert_modem(100023, "00:11:22:33:44:23")
     done = _next_rebuild(the_rig, offset, "modem")
     assert done["restarted"] is True, done
     restarted = time.monotonic()
@@ -534,12 +515,9 @@ def test_a_lone_slave_allocates_only_its_share_until_partner_down_is_declared(th
     operator declares partner-down with the README's omshell commands the slave, after mclt, serves the next one
     from the master's share too. The master back, the pair recovers to normal."""
     _daemon(the_rig)
-    rows = ", ".join(
-        f"({100100 + n}, NOW(), NOW(), NULL, 'Reserve', 'cm-{100100 + n}', 500001, '{mac}', 0, 1, 3, 1, 0, 0)"
-        for n, mac in enumerate(SPARE)
-    )
+    rows = ", ".join(modem_row(100100 + n, mac) for n, mac in enumerate(SPARE))
     written = time.monotonic()
-    the_rig.write(NEW_MODEM.split(" VALUES ")[0] + " VALUES " + rows)
+    the_rig.write(INSERT_MODEM + rows)
     the_rig.write("UPDATE ippool SET ip_pool_end = '10.10.0.29', updated_at = NOW() WHERE id = 1")  # 20 addresses
     wait_until(
         lambda: (

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import signal
@@ -44,29 +43,6 @@ def the_rig() -> Iterator[Rig]:
 
 
 # -- what the tests share ------------------------------------------------------------------------------------------
-
-
-def _insert_modem(the_rig: Rig, modem_id: int, mac: str) -> str:
-    """A new modem as NMS Prime's GUI stores it (every NOT NULL column set, timestamps now), written on node 1;
-    its host name."""
-    hostname = f"cm-{modem_id}"
-    the_rig.write(
-        "INSERT INTO modem (id, created_at, updated_at, deleted_at, name, hostname, contract_id, mac, public, "
-        "internet_access, configfile_id, qos_id, next_passive_id, address_to_invoice) VALUES "
-        f"({modem_id}, NOW(), NOW(), NULL, 'Neukunde', '{hostname}', 500001, '{mac}', 0, 1, 3, 1, 0, 0)"
-    )
-    return hostname
-
-
-def _events(the_rig: Rig, name: str, after: int = 0) -> list[dict[str, object]]:
-    """The daemon's events called ``name`` logged past offset ``after`` of its log."""
-    found = []
-    for line in the_rig.processes["provha-daemon"].text()[after:].splitlines():
-        with contextlib.suppress(ValueError):  # a line still being written
-            event = json.loads(line) if line.startswith("{") else None
-            if event is not None and event.get("event") == name:
-                found.append(event)
-    return found
 
 
 def _log_length(the_rig: Rig) -> int:
@@ -303,6 +279,11 @@ class Watcher:
         """When the watcher first saw ``path`` with ``data``."""
         return self.seen[str(path)][_digest(data)]
 
+    def summary(self) -> str:
+        """How closely it watched (polls, the longest gap) and the hidden names it saw, for the test's output."""
+        hidden = "\n".join(sorted(self.hidden))
+        return f"watcher: {self.polls} polls, longest gap {self.longest_gap * 1000:.0f} ms, hidden seen:\n{hidden}"
+
     def check(self, old: dict[str, bytes], new: dict[str, bytes]) -> None:
         """Every content seen for a path is its old or its new content (both whole generations); only the daemon's
         own ``.provha-`` work names were hidden ones it saw."""
@@ -371,7 +352,7 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
         mac, host_file = "00:11:22:33:44:30", the_rig.setup.dhcp_dir / "modems-host.conf"
         with Watcher(_tops(the_rig), set(old), the_rig.root / "slave.pid") as watcher:
             written = time.monotonic()
-            hostname = _insert_modem(the_rig, 100030, mac)
+            hostname = the_rig.insert_modem(100030, mac)
             validator = _wait_marker(marker)
             the_rig.record("insert on node 1 -> dhcpd -t of the new set begun", time.monotonic() - written)
             time.sleep(1.0)  # well inside the validation (it sleeps SLOW s before dhcpd runs)
@@ -383,7 +364,7 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
 
             assert not _has_host(the_rig, hostname), "a set dhcpd -t never finished checking went live"
             assert not _pending(the_rig)
-            assert not _events(the_rig, "dhcp.swapped", offset)
+            assert not the_rig.events("dhcp.swapped", offset)
             assert the_rig.slave_dhcpd_pid() == old_pid  # dhcpd was not touched
             assert not _slave_knows(the_rig, hostname, mac)
             _dhcpd_t(the_rig)
@@ -407,14 +388,13 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
         assert str(the_rig.setup.tftp_dir / "cm" / f"{hostname}.cfg") in new
         _dhcpd_t(the_rig)
         assert not _pending(the_rig) and not _work_left(the_rig)
-        done = _events(the_rig, "rebuild.done", offset)
+        done = the_rig.events("rebuild.done", offset)
         assert done and done[0]["restarted"] is True and "modems-host.conf" in list(done[0]["changed"]), done  # type: ignore[call-overload]
-        assert not _events(the_rig, "dhcp.restart_failed", offset)
+        assert not the_rig.events("dhcp.restart_failed", offset)
         assert _slave_knows(the_rig, hostname, mac), "the slave's dhcpd loaded the new set"
         server = _boots(the_rig, mac, hostname)
         the_rig.record(f"after the SIGKILL: the new modem has its lease (from {server})", time.monotonic() - killed)
-        print(f"watcher: {watcher.polls} polls, longest gap {watcher.longest_gap * 1000:.0f} ms, hidden seen:")
-        print("\n".join(sorted(watcher.hidden)))
+        print(watcher.summary())
     finally:
         _normal_again(the_rig, marker)
 
@@ -433,7 +413,7 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
         mac, host_file = "00:11:22:33:44:31", the_rig.setup.dhcp_dir / "modems-host.conf"
         with Watcher(_tops(the_rig), set(old), the_rig.root / "slave.pid") as watcher:
             written = time.monotonic()
-            hostname = _insert_modem(the_rig, 100031, mac)
+            hostname = the_rig.insert_modem(100031, mac)
             restart = _wait_marker(marker)
             the_rig.record("insert on node 1 -> the dhcpd restart begun", time.monotonic() - written)
             time.sleep(1.0)
@@ -444,7 +424,7 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
             killed = time.monotonic()
 
             assert _has_host(the_rig, hostname), "the swap came before the restart"
-            assert _events(the_rig, "dhcp.swapped", offset)
+            assert the_rig.events("dhcp.swapped", offset)
             assert _pending(the_rig), "a swap without its restart is marked"
             assert the_rig.slave_dhcpd_pid() == old_pid  # still the old dhcpd, on the old set
             assert not _slave_knows(the_rig, hostname, mac)
@@ -465,13 +445,12 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
         assert watcher.pids[new_pid] > watcher.first_seen(host_file, new[str(host_file)])
         _dhcpd_t(the_rig)
         assert not _pending(the_rig) and not _work_left(the_rig)
-        assert _events(the_rig, "dhcp.pending_restart_done", offset), the_rig.processes["provha-daemon"].text()[offset:]
-        assert not _events(the_rig, "dhcp.swapped", offset)  # the set was already live: only the restart was due
+        assert the_rig.events("dhcp.pending_restart_done", offset), the_rig.processes["provha-daemon"].text()[offset:]
+        assert not the_rig.events("dhcp.swapped", offset)  # the set was already live: only the restart was due
         assert _slave_knows(the_rig, hostname, mac), "the slave's dhcpd loaded the new set"
         server = _boots(the_rig, mac, hostname)
         the_rig.record(f"after the SIGKILL: the new modem has its lease (from {server})", time.monotonic() - killed)
-        print(f"watcher: {watcher.polls} polls, longest gap {watcher.longest_gap * 1000:.0f} ms, hidden seen:")
-        print("\n".join(sorted(watcher.hidden)))
+        print(watcher.summary())
     finally:
         _normal_again(the_rig, marker)
 
@@ -528,7 +507,7 @@ def test_sigterm_sends_stopping_and_exits_0_within_the_stop_bound_with_the_files
         assert code == 0
         assert stopping < 1.0
         assert exited < bound
-        assert _events(the_rig, "service.stopped", offset)
+        assert the_rig.events("service.stopped", offset)
         assert not state.exists()
         assert _snapshot(the_rig) == before
         _dhcpd_t(the_rig)
@@ -549,7 +528,7 @@ def test_sigterm_during_a_slow_dhcpd_restart_lets_it_finish_then_exits_0(the_rig
         offset, _, old_pid = _ready_rig(the_rig, restart=slow)
         marker.unlink(missing_ok=True)
         bound = _stop_bound(the_rig)
-        hostname = _insert_modem(the_rig, 100032, "00:11:22:33:44:32")
+        hostname = the_rig.insert_modem(100032, "00:11:22:33:44:32")
         _wait_marker(marker)
         time.sleep(1.0)
         code, stopping, exited = _sigterm(the_rig)
@@ -560,7 +539,7 @@ def test_sigterm_during_a_slow_dhcpd_restart_lets_it_finish_then_exits_0(the_rig
         assert stopping > SLOW - 1.5, "STOPPING=1 only after the restart in flight finished"
         text = the_rig.processes["provha-daemon"].text()[offset:]
         assert '"service.iteration_abandoned"' not in text
-        done = [e for e in _events(the_rig, "rebuild.done", offset) if e["restarted"]]
+        done = [e for e in the_rig.events("rebuild.done", offset) if e["restarted"]]
         assert done and done[-1]["result"] in ("ok", "skipped_rows"), text[-3000:]
         assert text.index('"service.stopped"') > text.rindex('"rebuild.done"')
         assert _has_host(the_rig, hostname)
@@ -591,7 +570,7 @@ def test_sigterm_during_a_restart_longer_than_shutdown_timeout_exits_0_in_time_a
         marker.unlink(missing_ok=True)
         bound = _stop_bound(the_rig)
         assert bound == 2.0
-        hostname = _insert_modem(the_rig, 100033, "00:11:22:33:44:33")
+        hostname = the_rig.insert_modem(100033, "00:11:22:33:44:33")
         restart = _wait_marker(marker)
         code, stopping, exited = _sigterm(the_rig)
         the_rig.record("SIGTERM during an 8 s dhcpd restart, shutdown_timeout 2 s -> STOPPING=1", stopping)
@@ -599,7 +578,7 @@ def test_sigterm_during_a_restart_longer_than_shutdown_timeout_exits_0_in_time_a
         assert code == 0
         assert stopping < bound + 0.5, f"STOPPING=1 {stopping:.1f} s after SIGTERM, shutdown_timeout {bound} s"
         assert exited < bound + _exit_lag(the_rig) + 1.0, f"exit {exited:.1f} s after SIGTERM"
-        assert _events(the_rig, "service.iteration_abandoned", offset)
+        assert the_rig.events("service.iteration_abandoned", offset)
         left_running = _alive(restart)
         _kill_wrapper(the_rig, restart)  # what still runs of the unit when its main process is gone, systemd kills
         assert _has_host(the_rig, hostname)
@@ -612,7 +591,7 @@ def test_sigterm_during_a_restart_longer_than_shutdown_timeout_exits_0_in_time_a
         _new_dhcpd(the_rig, old_pid)
         the_rig.record("the next start -> the slave's dhcpd runs the new set", time.monotonic() - started)
         _wait_started(the_rig, offset)
-        assert _events(the_rig, "dhcp.pending_restart_done", offset)
+        assert the_rig.events("dhcp.pending_restart_done", offset)
         assert not _pending(the_rig) and not _work_left(the_rig)
         _dhcpd_t(the_rig)
         print(f"the abandoned restart command was {'still' if left_running else 'no longer'} running at the exit")
@@ -635,12 +614,12 @@ def test_sigterm_to_the_daemon_and_its_restart_command_at_once_exits_0_with_dhcp
         marker.unlink(missing_ok=True)
         bound = _stop_bound(the_rig)
         mac = "00:11:22:33:44:34"
-        hostname = _insert_modem(the_rig, 100034, mac)
+        hostname = the_rig.insert_modem(100034, mac)
         restart = _wait_marker(marker)
         time.sleep(1.0)
         code, stopping, exited = _sigterm(the_rig, restart)
         text = the_rig.processes["provha-daemon"].text()[offset:]
-        rolled_back = bool(_events(the_rig, "dhcp.rolled_back", offset))
+        rolled_back = bool(the_rig.events("dhcp.rolled_back", offset))
         the_rig.record(
             f"SIGTERM to the daemon and its restart command during a {SLOW:.0f} s dhcpd restart -> exit {code}"
             + (" (the new set rolled back)" if rolled_back else ""),
@@ -666,7 +645,7 @@ def test_sigterm_to_the_daemon_and_its_restart_command_at_once_exits_0_with_dhcp
         offset, _ = _start_daemon(the_rig)
         _wait_started(the_rig, offset)
         assert _has_host(the_rig, hostname)
-        assert not pending or _events(the_rig, "dhcp.pending_restart_done", offset)
+        assert not pending or the_rig.events("dhcp.pending_restart_done", offset)
         wait_until(lambda: _slave_knows(the_rig, hostname, mac), 30.0, "the slave's dhcpd on the new set")
         assert not _pending(the_rig) and not _work_left(the_rig)
         _dhcpd_t(the_rig)
