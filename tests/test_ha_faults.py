@@ -380,6 +380,8 @@ def test_sigkill_during_dhcpd_t_leaves_the_old_set_and_the_next_start_applies_th
                 "SIGKILL during dhcpd -t, daemon started again -> the slave's dhcpd runs it", time.monotonic() - started
             )
             _wait_started(the_rig, offset)
+            # the watcher reads every live file per poll: let it see the new pid before it stops
+            wait_until(lambda: new_pid in watcher.pids, 10.0, "the watcher seeing the new dhcpd")
         new = _snapshot(the_rig)
 
         watcher.check(old, new)
@@ -438,6 +440,8 @@ def test_sigkill_during_the_dhcpd_restart_leaves_the_new_set_and_the_next_start_
                 time.monotonic() - started,
             )
             _wait_started(the_rig, offset)
+            # the watcher reads every live file per poll: let it see the new pid before it stops
+            wait_until(lambda: new_pid in watcher.pids, 10.0, "the watcher seeing the new dhcpd")
         new = _snapshot(the_rig)
 
         watcher.check(old, new)
